@@ -1,0 +1,84 @@
+#include "fleetsim/catalog/accelerator.h"
+
+#include "fleetsim/core/yaml_map.h"
+
+namespace fleetsim {
+
+FlopRate Accelerator::Peak(Precision p) const {
+  switch (p) {
+    case Precision::kFp32: return peak_fp32;
+    case Precision::kFp16: return peak_fp16;
+    case Precision::kBf16: return peak_bf16;
+    case Precision::kFp8: return peak_fp8 ? *peak_fp8 : peak_bf16;
+  }
+  return peak_bf16;
+}
+
+void ParseAccelerator(YamlMap& m, Accelerator& acc) {
+  if (auto v = m.OptString("id")) acc.id = *v;
+  if (auto v = m.OptString("name")) acc.name = *v;
+  if (auto v = m.OptString("vendor")) acc.vendor = *v;
+  if (auto v = m.OptChoice("kind", {"gpu", "tpu", "asic", "cpu"})) acc.kind = *v;
+  if (auto v = m.OptInteger("year", Range::Between(1990, 2100))) acc.year = static_cast<int>(*v);
+  if (auto peak = m.OptMap("peak")) {
+    const Range pos = Range::Positive();
+    if (auto v = peak->OptQuantity("fp32", Dimension::kFlopRate, pos)) acc.peak_fp32 = FlopRate(*v);
+    if (auto v = peak->OptQuantity("bf16", Dimension::kFlopRate, pos)) acc.peak_bf16 = FlopRate(*v);
+    if (auto v = peak->OptQuantity("fp16", Dimension::kFlopRate, pos)) acc.peak_fp16 = FlopRate(*v);
+    if (auto v = peak->OptQuantity("fp8", Dimension::kFlopRate, pos)) acc.peak_fp8 = FlopRate(*v);
+    peak->Finish();
+  }
+  if (auto mem = m.OptMap("memory")) {
+    if (auto v = mem->OptQuantity("capacity", Dimension::kBytes, Range::Positive())) acc.memory_capacity = Bytes(*v);
+    if (auto v = mem->OptQuantity("bandwidth", Dimension::kBandwidth, Range::Positive())) {
+      acc.memory_bandwidth = Bandwidth(*v);
+    }
+    mem->Finish();
+  }
+  if (auto power = m.OptMap("power")) {
+    if (auto v = power->OptQuantity("tdp", Dimension::kPower, Range::Positive())) acc.tdp = Watts(*v);
+    if (auto v = power->OptQuantity("idle", Dimension::kPower, Range::NonNegative())) acc.idle_power = Watts(*v);
+    power->Finish();
+  }
+  if (auto up = m.OptMap("scale_up")) {
+    if (auto v = up->OptQuantity("bandwidth", Dimension::kBandwidth, Range::Positive())) {
+      acc.scale_up_bandwidth = Bandwidth(*v);
+    }
+    if (auto v = up->OptInteger("links", Range::AtLeast(0))) acc.scale_up_links = static_cast<int>(*v);
+    up->Finish();
+  }
+  if (auto out = m.OptMap("scale_out")) {
+    if (auto v = out->OptQuantity("bandwidth", Dimension::kBandwidth, Range::Positive())) {
+      acc.scale_out_bandwidth = Bandwidth(*v);
+    }
+    out->Finish();
+  }
+  if (auto v = m.OptString("default_node")) acc.default_node = *v;
+  if (auto price = m.OptMap("price")) {
+    if (auto v = price->OptQuantity("list", Dimension::kMoney, Range::Positive())) acc.list_price = Usd(*v);
+    if (auto v = price->OptQuantity("build_cost", Dimension::kMoney, Range::Positive())) acc.build_cost = Usd(*v);
+    price->Finish();
+  }
+  if (m.Has("sources")) acc.sources = m.StringMap("sources");
+
+  // A chip without a separate fp16 or fp32 figure in the data trains those at the given rates.
+  if (acc.peak_fp16.value() <= 0) acc.peak_fp16 = acc.peak_bf16;
+  if (acc.peak_bf16.value() <= 0) m.Fail("peak", "an accelerator needs peak.bf16");
+  if (acc.peak_fp32.value() <= 0) acc.peak_fp32 = acc.peak_bf16 / 8.0;
+  if (acc.memory_capacity.value() <= 0) m.Fail("memory", "an accelerator needs memory.capacity");
+  if (acc.memory_bandwidth.value() <= 0) m.Fail("memory", "an accelerator needs memory.bandwidth");
+}
+
+void ParseComputeEfficiency(YamlMap& m, ComputeEfficiency& eff) {
+  const Range frac{0.0, 1.0, true};
+  if (auto v = m.OptNumber("matmul", frac)) eff.matmul = *v;
+  if (auto v = m.OptNumber("fp8_matmul", frac)) eff.fp8_matmul = *v;
+  if (auto v = m.OptNumber("attention", frac)) eff.attention = *v;
+  if (auto v = m.OptNumber("memory", frac)) eff.memory = *v;
+  if (auto v = m.OptQuantity("kernel_overhead", Dimension::kTime, Range::NonNegative())) {
+    eff.kernel_overhead = Seconds(*v);
+  }
+  if (auto v = m.OptNumber("comm_overlap", Range::Fraction())) eff.comm_overlap = *v;
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,117 @@
+#include "fleetsim/catalog/catalog.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "fleetsim/catalog/embedded_data.h"
+#include "fleetsim/core/error.h"
+#include "fleetsim/core/yaml_map.h"
+
+namespace fleetsim {
+namespace {
+
+template <class T>
+const T* FindById(const std::vector<T>& items, const std::string& id) {
+  for (const T& item : items) {
+    if (item.id == id) return &item;
+  }
+  return nullptr;
+}
+
+template <class T>
+std::vector<std::string> Ids(const std::vector<T>& items) {
+  std::vector<std::string> ids;
+  for (const T& item : items) ids.push_back(item.id);
+  return ids;
+}
+
+// Parses every entry of a top-level list with `parse`, rejecting duplicate ids.
+template <class T, class Parse>
+void ParseEntries(YamlMap& root, const std::string& key, std::vector<T>& out, Parse parse) {
+  if (!root.Has(key)) return;
+  std::set<std::string> seen;
+  for (YamlMap& entry : root.MapList(key)) {
+    T item;
+    const std::string id = entry.String("id");
+    if (!seen.insert(id).second) entry.Fail("id", fmt::format("duplicate id '{}'", id));
+    parse(entry, item);
+    entry.Finish();
+    out.push_back(std::move(item));
+  }
+}
+
+}  // namespace
+
+const Catalog& Catalog::BuiltIn() {
+  static const Catalog catalog = [] {
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const EmbeddedFile& f : EmbeddedFiles()) files.emplace_back(std::string(f.path), std::string(f.content));
+    return FromTexts(files);
+  }();
+  return catalog;
+}
+
+Catalog Catalog::FromTexts(const std::vector<std::pair<std::string, std::string>>& files) {
+  Catalog c;
+  std::vector<std::pair<std::string, std::string>> calibration;
+  for (const auto& [name, text] : files) {
+    YamlMap root = YamlMap::Parse(text, name);
+    if (root.Has("calibration")) {
+      calibration.emplace_back(name, text);
+      root.Map("calibration");
+    }
+    ParseEntries(root, "accelerators", c.accelerators_, ParseAccelerator);
+    ParseEntries(root, "nodes", c.nodes_, ParseNode);
+    ParseEntries(root, "fabrics", c.fabrics_, ParseFabric);
+    ParseEntries(root, "models", c.models_, ParseModel);
+    root.Has("notes");  // free-form commentary allowed at the top of a data file
+    root.Finish();
+  }
+  // Calibration applies to accelerators already read: one entry per accelerator id.
+  for (const auto& [name, text] : calibration) {
+    YamlMap root = YamlMap::Parse(text, name);
+    YamlMap cal = root.Map("calibration");
+    for (Accelerator& acc : c.accelerators_) {
+      if (auto entry = cal.OptMap(acc.id)) {
+        ParseComputeEfficiency(*entry, acc.efficiency);
+        entry->Finish();
+      }
+    }
+    cal.Finish();
+  }
+  c.CheckReferences();
+  return c;
+}
+
+void Catalog::CheckReferences() const {
+  for (const Accelerator& a : accelerators_) {
+    if (!a.default_node.empty() && !FindNode(a.default_node)) {
+      throw InputError("data/accelerators.yaml", 0,
+                       fmt::format("accelerator '{}': default_node '{}' is not a node id", a.id, a.default_node));
+    }
+  }
+  for (const NodeSpec& n : nodes_) {
+    if (!FindAccelerator(n.accelerator)) {
+      throw InputError("data/nodes.yaml", 0,
+                       fmt::format("node '{}': accelerator '{}' is not an accelerator id", n.id, n.accelerator));
+    }
+    if (!n.default_fabric.empty() && !FindFabric(n.default_fabric)) {
+      throw InputError("data/nodes.yaml", 0,
+                       fmt::format("node '{}': default_fabric '{}' is not a fabric id", n.id, n.default_fabric));
+    }
+  }
+}
+
+const Accelerator* Catalog::FindAccelerator(const std::string& id) const { return FindById(accelerators_, id); }
+const NodeSpec* Catalog::FindNode(const std::string& id) const { return FindById(nodes_, id); }
+const FabricSpec* Catalog::FindFabric(const std::string& id) const { return FindById(fabrics_, id); }
+const ModelSpec* Catalog::FindModel(const std::string& id) const { return FindById(models_, id); }
+
+std::vector<std::string> Catalog::AcceleratorIds() const { return Ids(accelerators_); }
+std::vector<std::string> Catalog::NodeIds() const { return Ids(nodes_); }
+std::vector<std::string> Catalog::FabricIds() const { return Ids(fabrics_); }
+std::vector<std::string> Catalog::ModelIds() const { return Ids(models_); }
+
+}  // namespace fleetsim

@@ -1,0 +1,48 @@
+// Catalog: the read-only registry of accelerators, nodes, fabrics and models, loaded once from the data/*.yaml
+// files embedded in the library (or from a directory, for tests of user-supplied catalogs). Lookups by id throw
+// InputError with a "did you mean" suggestion, so a scenario's misspelt id gets a clear message.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "fleetsim/catalog/accelerator.h"
+#include "fleetsim/catalog/fabric.h"
+#include "fleetsim/catalog/model.h"
+#include "fleetsim/catalog/node.h"
+
+namespace fleetsim {
+
+class Catalog {
+ public:
+  // The catalog compiled into the library; parsed on first use, then shared (thread-safe).
+  static const Catalog& BuiltIn();
+  // Parses the catalog from files: each pair is (display name, YAML text). Checks cross-references.
+  static Catalog FromTexts(const std::vector<std::pair<std::string, std::string>>& files);
+
+  const Accelerator* FindAccelerator(const std::string& id) const;
+  const NodeSpec* FindNode(const std::string& id) const;
+  const FabricSpec* FindFabric(const std::string& id) const;
+  const ModelSpec* FindModel(const std::string& id) const;
+
+  const std::vector<Accelerator>& accelerators() const { return accelerators_; }
+  const std::vector<NodeSpec>& nodes() const { return nodes_; }
+  const std::vector<FabricSpec>& fabrics() const { return fabrics_; }
+  const std::vector<ModelSpec>& models() const { return models_; }
+
+  std::vector<std::string> AcceleratorIds() const;
+  std::vector<std::string> NodeIds() const;
+  std::vector<std::string> FabricIds() const;
+  std::vector<std::string> ModelIds() const;
+
+ private:
+  void CheckReferences() const;
+
+  std::vector<Accelerator> accelerators_;
+  std::vector<NodeSpec> nodes_;
+  std::vector<FabricSpec> fabrics_;
+  std::vector<ModelSpec> models_;
+};
+
+}  // namespace fleetsim

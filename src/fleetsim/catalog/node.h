@@ -1,0 +1,57 @@
+// NodeSpec: a scale-up domain, the unit a job places accelerators into (an HGX board behind NVSwitch, an NVL72
+// rack, a TPU cube or 2D pod, a Trainium UltraServer), with its interconnect and the hosts that hold it.
+// Loaded from data/nodes.yaml; scenarios may override any field (`cluster.node: {preset: ..., ...}`).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fleetsim/core/units.h"
+
+namespace fleetsim {
+
+class YamlMap;
+
+enum class DomainKind {
+  kSwitch,  // crossbar: every device reaches every other at its full per-device bandwidth (NVSwitch, full mesh)
+  kTorus,   // k-ary n-cube of point-to-point links (TPU ICI, NeuronLink)
+};
+
+struct DomainSpec {
+  DomainKind kind = DomainKind::kSwitch;
+  Bandwidth bandwidth;              // per device per direction into the domain (switch)
+  Seconds latency = Seconds(2e-6);  // one-way small-message latency
+  bool in_network_reduction = false;  // NVLink SHARP (NVLS) or similar
+  std::vector<int> shape;           // torus dimensions
+  Bandwidth link_bandwidth;         // torus: per link per direction
+  bool wraparound = true;           // torus: rings close (through the OCS for TPU cubes)
+};
+
+struct HostSpec {
+  int accelerators_per_host = 8;
+  int cpus = 2;
+  Watts host_power;  // everything but the accelerators, at load
+  int nics = 0;
+  std::optional<Usd> price;
+};
+
+struct NodeSpec {
+  std::string id;
+  std::string name;
+  std::string accelerator;
+  int size = 0;  // accelerators in the scale-up domain
+  DomainSpec domain;
+  HostSpec host;
+  std::string default_fabric;
+  std::map<std::string, std::string> sources;
+
+  // Per-device bandwidth into the domain per direction (torus: the sum over the device's links).
+  Bandwidth DeviceBandwidth() const;
+};
+
+// Applies the keys present in `map` onto `node`, then checks the result is complete and consistent.
+void ParseNode(YamlMap& map, NodeSpec& node);
+
+}  // namespace fleetsim

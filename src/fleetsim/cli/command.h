@@ -1,0 +1,49 @@
+// The CLI's plumbing shared by every subcommand: output format and destination, scenario overrides, and the
+// registration of a subcommand with CLI11. Each command lives in its own cmd_<name>.cc and is listed once in
+// run_cli.cc. Commands write to the stream they are given and report bad input by throwing InputError, so they
+// run the same in-process (tests) and from the binary.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "fleetsim/scenario/scenario.h"
+
+namespace fleetsim {
+
+enum class OutputFormat { kTable, kJson, kCsv };
+
+// Options most commands share: --format, --out, --set.
+struct CommonOptions {
+  std::string format = "table";
+  std::string out;
+  std::vector<std::string> sets;
+
+  OutputFormat Format() const;
+  std::vector<Override> Overrides() const;
+};
+
+// Adds --format and --out (and --set when `with_set`) to a subcommand.
+void AddCommonOptions(CLI::App& command, CommonOptions& options, bool with_set = true);
+
+// A registered subcommand: its CLI11 node and the action to run when it was chosen. The action returns the exit
+// code and writes its report to `out`.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int(std::ostream& out)> run;
+  const CommonOptions* options = nullptr;  // for --out; may be null
+};
+
+using CommandFactory = Command (*)(CLI::App& root);
+
+// One factory per subcommand (cmd_*.cc).
+Command AddCatalogCommand(CLI::App& root);
+Command AddEstimateCommand(CLI::App& root);
+Command AddSearchCommand(CLI::App& root);
+Command AddDemoCommand(CLI::App& root);
+
+}  // namespace fleetsim

@@ -1,0 +1,30 @@
+// ClusterSpec: the hardware a scenario runs on, resolved against the catalog: the accelerator, how many, the
+// scale-up node and scale-out fabric (catalog presets with the scenario's overrides applied), and the sites.
+#pragma once
+
+#include <cstdint>
+
+#include "fleetsim/catalog/accelerator.h"
+#include "fleetsim/catalog/fabric.h"
+#include "fleetsim/catalog/node.h"
+
+namespace fleetsim {
+
+struct WanSpec {
+  Bandwidth bandwidth = Bandwidth(12.8e12 / 8);  // per site pair, per direction
+  Seconds latency = Seconds(1e-3);
+};
+
+struct ClusterSpec {
+  Accelerator accelerator;
+  int64_t count = 0;
+  NodeSpec node;
+  FabricSpec fabric;
+  int datacenters = 1;
+  WanSpec wan;
+
+  // Scale-up domains the job touches (a partial domain counts as one).
+  int64_t Nodes() const { return (count + node.size - 1) / node.size; }
+};
+
+}  // namespace fleetsim

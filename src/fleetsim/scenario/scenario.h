@@ -1,0 +1,48 @@
+// Scenario: the validated, immutable input of every command, parsed once from one YAML file (DESIGN §3): the
+// cluster, the model and the training job, plus the optional reliability, datacenter and economics sections.
+// Presets resolve against the Catalog; every key is checked (unknown keys, units, ranges, consistency), and any
+// problem is an InputError naming the file and line.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fleetsim/catalog/catalog.h"
+#include "fleetsim/catalog/model.h"
+#include "fleetsim/cost/economics_spec.h"
+#include "fleetsim/energy/datacenter_spec.h"
+#include "fleetsim/reliability/reliability_spec.h"
+#include "fleetsim/scenario/cluster_spec.h"
+#include "fleetsim/scenario/training_spec.h"
+
+namespace fleetsim {
+
+// One `--set key.path=value` override from the command line, applied before validation.
+struct Override {
+  std::string key;    // dotted path, e.g. "training.micro_batch"
+  std::string value;  // YAML scalar or flow text, e.g. "2", "auto", "{tp: 8, pp: 4}"
+};
+
+struct Scenario {
+  std::string name;
+  std::string file;
+  ClusterSpec cluster;
+  ModelSpec model;
+  TrainingSpec training;
+  std::optional<ReliabilitySpec> reliability;
+  std::optional<DatacenterSpec> datacenter;
+  std::optional<EconomicsSpec> economics;
+
+  // Parses and validates YAML text; `file` names it in messages.
+  static Scenario Parse(const std::string& text, const std::string& file, const std::vector<Override>& overrides = {},
+                        const Catalog& catalog = Catalog::BuiltIn());
+  static Scenario Load(const std::string& path, const std::vector<Override>& overrides = {},
+                       const Catalog& catalog = Catalog::BuiltIn());
+};
+
+// Parses "key.path=value" as given to --set; malformed text is an InputError.
+Override ParseOverride(const std::string& text);
+
+}  // namespace fleetsim

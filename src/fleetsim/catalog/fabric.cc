@@ -35,6 +35,7 @@ void ParseFabric(YamlMap& m, FabricSpec& f) {
   if (auto v = m.OptInteger("pod_size", Range::AtLeast(0))) f.pod_size = *v;
   if (m.Has("oversubscription")) f.oversubscription = m.NumberList("oversubscription", Range::AtLeast(1));
   if (auto v = m.OptQuantity("latency", Dimension::kTime, Range::NonNegative())) f.latency = Seconds(*v);
+  if (auto v = m.OptNumber("efficiency", Range{0.0, 1.0, true})) f.efficiency = *v;
   if (auto v = m.OptQuantity("nic_latency", Dimension::kTime, Range::NonNegative())) f.nic_latency = Seconds(*v);
   if (auto v = m.OptQuantity("switch_power", Dimension::kPower, Range::NonNegative())) f.switch_power = Watts(*v);
   if (auto v = m.OptQuantity("optics_power", Dimension::kPower, Range::NonNegative())) f.optics_power = Watts(*v);

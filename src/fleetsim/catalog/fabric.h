@@ -37,6 +37,9 @@ struct FabricSpec {
   std::vector<double> oversubscription;  // per tier, downlink:uplink (1 = full bisection)
   Seconds latency = Seconds(1e-6);      // per switch hop, one way
   Seconds nic_latency = Seconds(2e-6);  // endpoint NIC and software, one way
+  // Achievable fraction of link_bandwidth for bulk collective traffic. Default from validation/collectives.csv:
+  // 46-48 GB/s bus bandwidth per 400 Gb/s NIC.
+  double efficiency = 0.94;
   Watts switch_power;
   Watts optics_power;
   std::optional<Usd> switch_price;

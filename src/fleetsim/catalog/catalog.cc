@@ -58,6 +58,10 @@ Catalog Catalog::FromTexts(const std::vector<std::pair<std::string, std::string>
   std::vector<std::pair<std::string, std::string>> calibration;
   for (const auto& [name, text] : files) {
     YamlMap root = YamlMap::Parse(text, name);
+    // Data files of other modules (failure rates, datacenter defaults) are theirs to read.
+    const bool ours = root.Has("accelerators") || root.Has("nodes") || root.Has("fabrics") || root.Has("models") ||
+                      root.Has("calibration");
+    if (!ours) continue;
     if (root.Has("calibration")) {
       calibration.emplace_back(name, text);
       root.Map("calibration");

@@ -18,7 +18,8 @@ class Catalog {
  public:
   // The catalog compiled into the library; parsed on first use, then shared (thread-safe).
   static const Catalog& BuiltIn();
-  // Parses the catalog from files: each pair is (display name, YAML text). Checks cross-references.
+  // Parses the catalog from files: each pair is (display name, YAML text). Checks cross-references. Files whose
+  // top level holds none of accelerators/nodes/fabrics/models/calibration belong to other modules and are skipped.
   static Catalog FromTexts(const std::vector<std::pair<std::string, std::string>>& files);
 
   const Accelerator* FindAccelerator(const std::string& id) const;

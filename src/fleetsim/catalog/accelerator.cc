@@ -79,6 +79,7 @@ void ParseComputeEfficiency(YamlMap& m, ComputeEfficiency& eff) {
     eff.kernel_overhead = Seconds(*v);
   }
   if (auto v = m.OptNumber("comm_overlap", Range::Fraction())) eff.comm_overlap = *v;
+  if (auto v = m.OptBool("fused_attention")) eff.fused_attention = *v;
 }
 
 }  // namespace fleetsim

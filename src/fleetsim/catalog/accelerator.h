@@ -22,6 +22,9 @@ struct ComputeEfficiency {
   double memory = 0.80;       // fraction of HBM bandwidth reached by element-wise kernels
   Seconds kernel_overhead = Seconds(4e-6);  // launch and tail cost of one kernel
   double comm_overlap = 0.0;  // fraction of tensor-parallel communication hidden behind compute by the stack
+  // Whether the reference software stack of this generation fuses attention (FlashAttention, cuDNN): false
+  // materialises the s x s score matrix in HBM (softmax, dropout), as Megatron-LM did on A100 in 2021-22.
+  bool fused_attention = true;
 };
 
 struct Accelerator {

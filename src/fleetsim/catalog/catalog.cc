@@ -96,6 +96,12 @@ void Catalog::CheckReferences() const {
                        fmt::format("accelerator '{}': default_node '{}' is not a node id", a.id, a.default_node));
     }
   }
+  for (const FabricSpec& f : fabrics_) {
+    if (!f.dcn_fabric.empty() && !FindFabric(f.dcn_fabric)) {
+      throw InputError("data/fabrics.yaml", 0,
+                       fmt::format("fabric '{}': dcn_fabric '{}' is not a fabric id", f.id, f.dcn_fabric));
+    }
+  }
   for (const NodeSpec& n : nodes_) {
     if (!FindAccelerator(n.accelerator)) {
       throw InputError("data/nodes.yaml", 0,

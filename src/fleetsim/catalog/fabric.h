@@ -48,6 +48,7 @@ struct FabricSpec {
   std::vector<int> cube;
   int64_t max_slice = 0;
   bool wraparound = true;  // torus rings close
+  std::string dcn_fabric;  // torus: the fabric that joins slices when a job outgrows max_slice
   std::optional<OcsSpec> ocs;
   std::map<std::string, std::string> sources;
 

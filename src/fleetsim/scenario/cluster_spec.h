@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "fleetsim/catalog/accelerator.h"
 #include "fleetsim/catalog/fabric.h"
@@ -22,6 +23,8 @@ struct ClusterSpec {
   FabricSpec fabric;
   int datacenters = 1;
   WanSpec wan;
+  // Torus fabrics: the network joining slices when the job is larger than fabric.max_slice (else unset).
+  std::optional<FabricSpec> dcn;
 
   // Scale-up domains the job touches (a partial domain counts as one).
   int64_t Nodes() const { return (count + node.size - 1) / node.size; }

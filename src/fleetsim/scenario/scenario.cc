@@ -73,6 +73,15 @@ ClusterSpec ParseCluster(YamlMap& root, const Catalog& catalog) {
     m.Fail("count", fmt::format("{} accelerators do not fill whole '{}' domains of {}; use a multiple of {}", c.count,
                                 c.node.id, c.node.size, c.node.size));
   }
+  if (c.fabric.kind == FabricKind::kTorus && c.fabric.max_slice > 0 && c.count > c.fabric.max_slice) {
+    const FabricSpec* dcn = catalog.FindFabric(c.fabric.dcn_fabric);
+    if (!dcn) {
+      m.Fail("count", fmt::format("{} accelerators exceed one {} slice of {}, and the fabric names no dcn_fabric to "
+                                  "join slices",
+                                  c.count, c.fabric.id, c.fabric.max_slice));
+    }
+    c.dcn = *dcn;
+  }
   if (c.count % c.datacenters != 0) {
     m.Fail("datacenters", fmt::format("count {} does not split evenly over {} datacenters", c.count, c.datacenters));
   }
@@ -184,9 +193,6 @@ TrainingSpec ParseTraining(YamlMap& root, const ClusterSpec& cluster, const Mode
     }
     if (t.seq_len % p.cp != 0) {
       m.Fail("seq_len", fmt::format("seq_len {} is not divisible by cp {}", t.seq_len, p.cp));
-    }
-    if (t.sequence_parallel && *t.sequence_parallel && p.tp == 1) {
-      m.Fail("sequence_parallel", "sequence parallelism splits activations over tensor-parallel ranks: needs tp > 1");
     }
   } else if (t.micro_batch && t.global_batch % *t.micro_batch != 0) {
     m.Fail("micro_batch", fmt::format("micro_batch {} does not divide global_batch {}", *t.micro_batch, t.global_batch));

@@ -1,0 +1,42 @@
+// The compute-time model of one device: how long a matrix multiply, a fused attention kernel or an element-wise
+// pass takes on an accelerator, from its datasheet peaks and a few calibrated efficiency parameters
+// (ComputeEfficiency in catalog/accelerator.h; docs/estimator.md explains each). A roofline per kernel: the larger
+// of compute time at the achievable fraction of peak and memory time at the achievable HBM bandwidth, plus a fixed
+// per-kernel overhead, with matrix dimensions rounded up to whole tiles.
+#pragma once
+
+#include "fleetsim/catalog/accelerator.h"
+#include "fleetsim/core/precision.h"
+#include "fleetsim/core/units.h"
+
+namespace fleetsim {
+
+class KernelModel {
+ public:
+  KernelModel(const Accelerator& accelerator, Precision precision);
+
+  // C[m x n] = A[m x k] B[k x n] at the training precision.
+  Seconds Gemm(double m, double n, double k) const;
+  // Fused (flash) attention forward over `batch_heads` heads, `queries` x `keys` positions, head dimension `dim`;
+  // `causal` skips the masked half. Runs at 16-bit precision even in fp8 training.
+  Seconds AttentionForward(double batch_heads, double queries, double keys, double dim, bool causal) const;
+  // Attention backward: recomputes the scores, then three products; 2.5x the forward work.
+  Seconds AttentionBackward(double batch_heads, double queries, double keys, double dim, bool causal) const;
+  // Unfused attention (scores materialised in HBM): two batched GEMMs over all s x s pairs (masked ones too),
+  // a fused scale-mask-softmax pass and, with `dropout`, a dropout pass. Backward: twice the GEMMs and passes.
+  Seconds UnfusedAttentionForward(double batch_heads, double queries, double keys, double dim, bool dropout) const;
+  Seconds UnfusedAttentionBackward(double batch_heads, double queries, double keys, double dim, bool dropout) const;
+  bool fused_attention() const { return efficiency_.fused_attention; }
+  // An element-wise pass that reads and writes `bytes` in total.
+  Seconds Elementwise(Bytes bytes) const;
+  Seconds kernel_overhead() const { return efficiency_.kernel_overhead; }
+
+ private:
+  FlopRate matmul_rate_;     // achievable GEMM rate at the training precision
+  FlopRate attention_rate_;  // achievable fused-attention rate (16-bit)
+  Bandwidth memory_rate_;    // achievable HBM bandwidth
+  double operand_bytes_;     // bytes per GEMM operand element
+  ComputeEfficiency efficiency_;
+};
+
+}  // namespace fleetsim

@@ -1,0 +1,143 @@
+#include "fleetsim/estimate/layer_cost.h"
+
+#include <algorithm>
+
+#include "fleetsim/collective/collective.h"
+
+namespace fleetsim {
+namespace {
+
+// Element-wise passes over hidden-sized tensors per layer forward: two layer norms (read + write) and two
+// residual additions (two reads + one write).
+constexpr double kHiddenPasses = 10.0;
+// Element-wise kernels per layer forward besides the GEMMs and attention (norms, rotary, activation, residuals).
+constexpr double kElementwiseKernels = 6.0;
+
+}  // namespace
+
+LayerCostModel::LayerCostModel(const ModelSpec& model, int64_t seq_len, Precision precision,
+                               const KernelModel& kernels, const GroupLevels& levels, double comm_overlap)
+    : model_(model),
+      seq_len_(seq_len),
+      activation_bytes_(ActivationBytes(precision)),
+      precision_(precision),
+      kernels_(kernels),
+      levels_(levels),
+      comm_overlap_(comm_overlap) {}
+
+LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
+  const ModelSpec& m = model_;
+  const double t = plan.tp;
+  const double s = static_cast<double>(seq_len_);
+  const double tokens = static_cast<double>(plan.micro_batch) * s / plan.cp;  // per device
+  const double h = static_cast<double>(m.hidden);
+  const double hd = static_cast<double>(m.head_dim);
+  const double q_local = static_cast<double>(m.heads) * hd / t;
+  const double kv_local = static_cast<double>(std::max<int64_t>(m.kv_heads, plan.tp)) * hd / t;
+  const bool gated = m.ffn == FfnKind::kSwiglu;
+  const bool sp = plan.sequence_parallel && plan.tp > 1;
+  const double a = activation_bytes_;
+
+  LayerCost c;
+  // Attention block: QKV projection, fused attention over the local heads, output projection.
+  const Seconds qkv = kernels_.Gemm(tokens, q_local + 2.0 * kv_local, h);
+  const Seconds out_proj = kernels_.Gemm(tokens, h, q_local);
+  const double batch_heads = static_cast<double>(plan.micro_batch) * static_cast<double>(m.heads) / t;
+  const bool dropout = !gated;  // GPT-style models train with dropout; Llama-style ones do not
+  Seconds attention_backward;
+  if (kernels_.fused_attention()) {
+    c.attention_forward = kernels_.AttentionForward(batch_heads, s / plan.cp, s, hd, /*causal=*/true);
+    attention_backward = kernels_.AttentionBackward(batch_heads, s / plan.cp, s, hd, /*causal=*/true);
+  } else {
+    c.attention_forward = kernels_.UnfusedAttentionForward(batch_heads, s / plan.cp, s, hd, dropout);
+    attention_backward = kernels_.UnfusedAttentionBackward(batch_heads, s / plan.cp, s, hd, dropout);
+  }
+
+  // FFN block: dense, or routed experts (+ shared experts and router).
+  Seconds ffn(0);
+  double ffn_elements = 0;  // activation-function inputs and outputs, per device
+  const double up_factor = gated ? 2.0 : 1.0;
+  if (moe_layer && m.moe.enabled()) {
+    const double fe = static_cast<double>(m.moe.expert_ffn_hidden) / t;
+    const double local_experts = static_cast<double>(m.moe.experts) / plan.ep;
+    const double routed = tokens * static_cast<double>(m.moe.top_k);
+    const double per_expert = routed / local_experts;
+    const Seconds one_expert = kernels_.Gemm(per_expert, up_factor * fe, h) + kernels_.Gemm(per_expert, h, fe);
+    ffn = one_expert * local_experts;
+    if (m.moe.shared_experts > 0) {
+      const double fs = fe * static_cast<double>(m.moe.shared_experts);
+      ffn += kernels_.Gemm(tokens, up_factor * fs, h) + kernels_.Gemm(tokens, h, fs);
+      ffn_elements += tokens * fs * (up_factor + 1.0);
+    }
+    ffn += kernels_.Gemm(tokens, static_cast<double>(m.moe.experts), h);  // router
+    ffn_elements += routed * fe * (up_factor + 1.0);
+  } else {
+    const double f = static_cast<double>(m.ffn_hidden) / t;
+    ffn = kernels_.Gemm(tokens, up_factor * f, h) + kernels_.Gemm(tokens, h, f);
+    ffn_elements = tokens * f * (up_factor + 1.0);
+  }
+
+  // Element-wise traffic: norms and residuals on (sequence-parallel) hidden tensors, rotary on Q and K,
+  // the FFN activation.
+  const double hidden_tokens = sp ? tokens / t : tokens;
+  const Bytes elementwise(a * (kHiddenPasses * hidden_tokens * h + 2.0 * tokens * (q_local + kv_local) + ffn_elements));
+  const Seconds pointwise = kernels_.Elementwise(elementwise) + kernels_.kernel_overhead() * (kElementwiseKernels - 1);
+  // fp8 training casts every GEMM input to fp8 (read 16-bit, write 8-bit) in forward, and casts and transposes
+  // the output gradients in backward (read 16-bit, write two 8-bit copies).
+  Seconds cast_forward(0);
+  Seconds cast_backward(0);
+  if (precision_ == Precision::kFp8) {
+    const double inputs = tokens * (2.0 * h + q_local) + ffn_elements / (up_factor + 1.0);
+    cast_forward = kernels_.Elementwise(Bytes(3.0 * inputs));
+    cast_backward = kernels_.Elementwise(Bytes(4.0 * inputs));
+  }
+
+  const Seconds gemms = qkv + out_proj + ffn;
+  c.forward = gemms + c.attention_forward + pointwise + cast_forward;
+  // Backward: data and weight gradients (two GEMMs per forward GEMM), attention backward, twice the
+  // element-wise traffic.
+  c.backward = gemms * 2.0 + attention_backward + pointwise * 2.0 + cast_backward;
+  if (plan.recompute == Recompute::kFull) c.recompute = c.forward;
+  if (plan.recompute == Recompute::kSelective) c.recompute = c.attention_forward;
+
+  // Tensor parallelism: per block, all-gather + reduce-scatter with sequence parallelism, else one all-reduce,
+  // of the full hidden activations; as many again in backward, and again when the forward is recomputed.
+  if (plan.tp > 1) {
+    const Bytes full(tokens * h * a);
+    const std::vector<LinkLevel> group = levels_.Levels(plan.tp, 1);
+    const Seconds per_block =
+        sp ? HierarchicalCollectiveTime(CollectiveOp::kAllGather, full, group) +
+                 HierarchicalCollectiveTime(CollectiveOp::kReduceScatter, full, group)
+           : HierarchicalCollectiveTime(CollectiveOp::kAllReduce, full, group);
+    const double passes = plan.recompute == Recompute::kFull ? 3.0 : 2.0;
+    c.tp_comm = per_block * (2.0 * passes) * (1.0 - comm_overlap_);
+  }
+  // Context parallelism: a ring passes each rank's keys and values (forward) and their gradients (backward),
+  // overlapped with the attention kernels.
+  if (plan.cp > 1) {
+    const Bytes kv_chunk(2.0 * tokens * kv_local * a);
+    const std::vector<LinkLevel> group = levels_.Levels(plan.cp, plan.tp);
+    const Seconds ring = HierarchicalCollectiveTime(CollectiveOp::kAllGather, kv_chunk * plan.cp, group);
+    c.cp_comm = std::max(Seconds(0), ring - c.attention_forward) +
+                std::max(Seconds(0), ring * 2.0 - attention_backward);
+  }
+  // Expert parallelism: dispatch and combine all-to-all, forward and backward.
+  if (moe_layer && m.moe.enabled() && plan.ep > 1) {
+    const Bytes routed(tokens * static_cast<double>(m.moe.top_k) * h * a);
+    const std::vector<LinkLevel> group = levels_.Levels(plan.ep, plan.tp);
+    c.ep_comm = HierarchicalCollectiveTime(CollectiveOp::kAllToAll, routed, group) * 4.0;
+  }
+  return c;
+}
+
+HeadCost LayerCostModel::Head(const Plan& plan) const {
+  const double tokens = static_cast<double>(plan.micro_batch) * static_cast<double>(seq_len_) / plan.cp;
+  const double v = static_cast<double>(model_.vocab) / plan.tp;
+  const double h = static_cast<double>(model_.hidden);
+  const Seconds logits = kernels_.Gemm(tokens, v, h);
+  // Softmax cross-entropy in fp32: read logits, write probabilities, read them back for the gradient.
+  const Seconds loss = kernels_.Elementwise(Bytes(tokens * v * 4.0 * 3.0));
+  return {logits * 3.0 + loss};
+}
+
+}  // namespace fleetsim

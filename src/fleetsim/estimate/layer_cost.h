@@ -1,0 +1,53 @@
+// LayerCost: the time one transformer layer takes on one device for one micro-batch, forward, backward and
+// recomputation, split into compute and exposed communication (tensor/sequence, context and expert parallel).
+// It depends only on (tp, cp, ep, micro-batch, sequence parallelism, recomputation), so the estimator caches it
+// and a plan search reuses it across pipeline depths, data-parallel sizes and ZeRO stages.
+#pragma once
+
+#include "fleetsim/catalog/model.h"
+#include "fleetsim/core/precision.h"
+#include "fleetsim/core/units.h"
+#include "fleetsim/estimate/group_levels.h"
+#include "fleetsim/estimate/kernel_model.h"
+#include "fleetsim/workload/plan.h"
+
+namespace fleetsim {
+
+struct LayerCost {
+  Seconds forward;    // compute of the forward pass
+  Seconds backward;   // compute of the backward pass
+  Seconds recompute;  // compute repeated in the backward pass (full: the forward; selective: attention)
+  Seconds tp_comm;    // exposed tensor/sequence-parallel communication, forward + backward (+ recompute)
+  Seconds cp_comm;    // exposed context-parallel communication
+  Seconds ep_comm;    // exposed expert-parallel all-to-all
+  Seconds attention_forward;  // the fused attention share of `forward` (for selective recomputation)
+
+  Seconds Compute() const { return forward + backward + recompute; }
+  Seconds Communication() const { return tp_comm + cp_comm + ep_comm; }
+  Seconds Total() const { return Compute() + Communication(); }
+};
+
+// Cost of the logits layer and loss for one micro-batch (the last pipeline stage).
+struct HeadCost {
+  Seconds compute;
+};
+
+class LayerCostModel {
+ public:
+  LayerCostModel(const ModelSpec& model, int64_t seq_len, Precision precision, const KernelModel& kernels,
+                 const GroupLevels& levels, double comm_overlap);
+
+  LayerCost Layer(const Plan& plan, bool moe_layer) const;
+  HeadCost Head(const Plan& plan) const;
+
+ private:
+  const ModelSpec& model_;
+  int64_t seq_len_;
+  double activation_bytes_;
+  Precision precision_;
+  const KernelModel& kernels_;
+  const GroupLevels& levels_;
+  double comm_overlap_;
+};
+
+}  // namespace fleetsim

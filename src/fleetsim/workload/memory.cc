@@ -1,0 +1,104 @@
+#include "fleetsim/workload/memory.h"
+
+#include <algorithm>
+
+namespace fleetsim {
+namespace {
+
+struct StateBytes {
+  double weight;     // per parameter
+  double gradient;   // per parameter (fp32 main gradients under mixed precision, as Megatron-LM keeps them)
+  double optimizer;  // per parameter: fp32 master copy + Adam moments under mixed precision
+};
+
+StateBytes BytesPerParam(Precision p) {
+  if (p == Precision::kFp32) return {4.0, 4.0, 8.0};
+  return {2.0, 4.0, 12.0};
+}
+
+// Layers on the most loaded stage: an uneven split gives some stages one more layer.
+int64_t MaxLayersPerStage(int64_t layers, int pp) { return (layers + pp - 1) / pp; }
+
+}  // namespace
+
+Bytes LayerActivationBytes(const ModelSpec& m, const Plan& plan, int64_t seq_len, Precision precision,
+                           bool fused_attention) {
+  const double a = ActivationBytes(precision);
+  const double tokens = static_cast<double>(plan.micro_batch) * static_cast<double>(seq_len) / plan.cp;
+  const double h = static_cast<double>(m.hidden);
+  const double t = plan.tp;
+  const bool sp = plan.sequence_parallel && plan.tp > 1;
+  const double replicated_share = sp ? 1.0 / t : 1.0;  // tensors that only sequence parallelism splits
+  if (plan.recompute == Recompute::kFull) {
+    return Bytes(a * tokens * h * replicated_share);  // the layer input only
+  }
+  const double q_width = static_cast<double>(m.heads * m.head_dim);
+  const double kv_width = static_cast<double>(std::max(m.kv_heads, static_cast<int64_t>(plan.tp)) * m.head_dim);
+  const bool moe = m.moe.enabled();
+  const double ffn_width =
+      moe ? static_cast<double>(m.moe.expert_ffn_hidden * (m.moe.top_k + m.moe.shared_experts))
+          : static_cast<double>(m.ffn_hidden);
+  const bool gated = m.ffn == FfnKind::kSwiglu;
+  const bool dropout = !gated;  // GPT-style models train with dropout; Llama-style ones do not
+  // Split by tensor parallelism: Q, K, V, attention output, FFN intermediates.
+  const double split = (q_width + 2.0 * kv_width) + q_width + (gated ? 3.0 : 2.0) * ffn_width;
+  // Split only by sequence parallelism: the two layer-norm inputs, attention and FFN inputs, dropout masks.
+  const double seq = 4.0 * h + (dropout ? h : 0.0);  // in units of `a` bytes; masks are 1 byte each
+  double scores = 0;
+  if (!fused_attention && plan.recompute == Recompute::kNone) {
+    // Softmax output, dropout mask (1 byte) and dropout output per score: 5 bytes in 16-bit training.
+    const double per_score = dropout ? 2.0 * a + 1.0 : a;
+    scores = per_score * static_cast<double>(m.heads) / t * tokens * static_cast<double>(seq_len);
+  }
+  return Bytes(tokens * (a * split / t + a * seq * replicated_share) + scores);
+}
+
+MemoryBreakdown DeviceMemory(const ModelSpec& m, const ParamCounts& params, const Plan& plan, int64_t seq_len,
+                             int64_t micro_batches, Precision precision, bool fused_attention) {
+  const StateBytes per = BytesPerParam(precision);
+  const int64_t stage_layers = MaxLayersPerStage(m.layers, plan.pp);
+  // Dense (attention, norms, dense FFN) and expert parameters of the most loaded stage, per device.
+  const double layer_params = params.LayerParams(0, stage_layers);
+  const double expert_share =
+      params.moe_layers > 0 ? params.moe_ffn_layer * static_cast<double>(std::min(stage_layers, params.moe_layers)) : 0;
+  const double edge = plan.pp == 1 ? params.embedding + params.logits : std::max(params.embedding, params.logits);
+  const double dense_params = (layer_params - expert_share + edge) / plan.tp;
+  const double expert_params = expert_share / (static_cast<double>(plan.tp) * plan.ep);
+  // ZeRO shards over the data-parallel ranks (and context-parallel ones, which hold the same weights).
+  const double dense_shards = static_cast<double>(plan.dp) * plan.cp;
+  const double expert_shards = std::max(1.0, dense_shards / plan.ep);
+  auto sharded = [&](double bytes_per_param, int from_stage) {
+    const bool shard = plan.zero >= from_stage;
+    return dense_params * bytes_per_param / (shard ? dense_shards : 1.0) +
+           expert_params * bytes_per_param / (shard ? expert_shards : 1.0);
+  };
+  MemoryBreakdown mem;
+  mem.optimizer = Bytes(sharded(per.optimizer, 1));
+  mem.gradients = Bytes(sharded(per.gradient, 2));
+  mem.weights = Bytes(sharded(per.weight, 3));
+  if (plan.zero >= 3) {
+    // FSDP gathers one layer's full weights at a time (and prefetches the next).
+    mem.weights += Bytes(2.0 * per.weight * params.LayerParams(0, 1) / plan.tp);
+  }
+
+  // The first stage holds min(pp, m) micro-batches in flight under 1F1B, more when interleaved.
+  const Bytes per_layer = LayerActivationBytes(m, plan, seq_len, precision, fused_attention);
+  double in_flight = static_cast<double>(std::min<int64_t>(plan.pp, micro_batches));
+  if (plan.vpp > 1 && plan.pp > 1) in_flight *= 1.0 + static_cast<double>(plan.pp - 1) / (plan.pp * plan.vpp);
+  Bytes first_stage = per_layer * (static_cast<double>(stage_layers) * in_flight);
+  if (plan.recompute == Recompute::kFull) {
+    // Backward rebuilds one layer's full activations at a time.
+    Plan stored = plan;
+    stored.recompute = Recompute::kNone;
+    first_stage += LayerActivationBytes(m, stored, seq_len, precision, fused_attention);
+  }
+  // The last stage holds one micro-batch at a time plus its logits (16-bit) and fp32 softmax for the loss.
+  const double tokens = static_cast<double>(plan.micro_batch) * static_cast<double>(seq_len) / plan.cp;
+  const Bytes logits(tokens * static_cast<double>(m.vocab) / plan.tp * (2.0 + 4.0));
+  const Bytes last_stage = per_layer * static_cast<double>(stage_layers) + logits;
+  mem.activations = plan.pp == 1 ? first_stage + logits : std::max(first_stage, last_stage);
+  mem.reserve = kFrameworkReserve;
+  return mem;
+}
+
+}  // namespace fleetsim

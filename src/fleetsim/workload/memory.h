@@ -1,0 +1,40 @@
+// Memory per device of a training plan: weights, gradients and optimizer states (sharded by ZeRO stage),
+// activations (by recomputation mode, tensor/sequence/context parallelism and the micro-batches a pipeline stage
+// holds in flight), the logits of the last stage, and a fixed framework reserve. Activation terms follow
+// Korthikanti et al. (MLSys'23, §4), generalised to grouped-query attention and gated FFNs, with fused (flash)
+// attention, which keeps no s^2 score matrix.
+#pragma once
+
+#include <cstdint>
+
+#include "fleetsim/catalog/model.h"
+#include "fleetsim/core/precision.h"
+#include "fleetsim/core/units.h"
+#include "fleetsim/workload/model_math.h"
+#include "fleetsim/workload/plan.h"
+
+namespace fleetsim {
+
+struct MemoryBreakdown {
+  Bytes weights;
+  Bytes gradients;
+  Bytes optimizer;
+  Bytes activations;
+  Bytes reserve;  // CUDA context, communicator buffers, allocator fragmentation
+  Bytes Total() const { return weights + gradients + optimizer + activations + reserve; }
+};
+
+// Framework reserve per device (context, NCCL buffers, fragmentation): a fixed amount, see docs/estimator.md.
+inline constexpr Bytes kFrameworkReserve = Bytes(3e9);
+
+// Activation bytes one transformer layer keeps for one micro-batch on one device.
+// `fused_attention` false adds the s x s softmax and dropout tensors, unless recomputation drops them.
+Bytes LayerActivationBytes(const ModelSpec& model, const Plan& plan, int64_t seq_len, Precision precision,
+                           bool fused_attention = true);
+
+// Peak memory of the most loaded pipeline stage (first stage: most in-flight micro-batches, embedding; last
+// stage: logits) for `micro_batches` micro-batches per step.
+MemoryBreakdown DeviceMemory(const ModelSpec& model, const ParamCounts& params, const Plan& plan, int64_t seq_len,
+                             int64_t micro_batches, Precision precision, bool fused_attention = true);
+
+}  // namespace fleetsim

@@ -56,7 +56,14 @@ std::vector<LinkLevel> GroupLevels::Levels(int64_t size, int64_t stride) const {
   if (size * stride <= domain_size_) {
     return {{static_cast<int>(size), DomainBandwidth(size * stride), d.latency}};
   }
-  const int64_t inner = stride < domain_size_ ? std::max<int64_t>(1, domain_size_ / stride) : 1;
+  // Members sharing a domain: the largest divisor of the group that fits in one domain at this stride.
+  int64_t inner = 1;
+  for (int64_t k = std::min(size, domain_size_ / std::max<int64_t>(1, stride)); k > 1; --k) {
+    if (size % k == 0) {
+      inner = k;
+      break;
+    }
+  }
   std::vector<LinkLevel> levels;
   if (inner > 1) levels.push_back({static_cast<int>(inner), DomainBandwidth(domain_size_), d.latency});
   levels.push_back(OuterLevel(size / inner, stride, inner));

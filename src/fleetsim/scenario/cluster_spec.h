@@ -26,7 +26,7 @@ struct ClusterSpec {
   // Torus fabrics: the network joining slices when the job is larger than fabric.max_slice (else unset).
   std::optional<FabricSpec> dcn;
 
-  // Scale-up domains the job touches (a partial domain counts as one).
+  // Scale-up domains the job touches; the last may be partly used (e.g. 64 of an NVL72 rack's 72 GPUs).
   int64_t Nodes() const { return (count + node.size - 1) / node.size; }
 };
 

@@ -69,10 +69,6 @@ ClusterSpec ParseCluster(YamlMap& root, const Catalog& catalog) {
   }
   m.Finish();
 
-  if (c.count > c.node.size && c.count % c.node.size != 0) {
-    m.Fail("count", fmt::format("{} accelerators do not fill whole '{}' domains of {}; use a multiple of {}", c.count,
-                                c.node.id, c.node.size, c.node.size));
-  }
   if (c.fabric.kind == FabricKind::kTorus && c.fabric.max_slice > 0 && c.count > c.fabric.max_slice) {
     const FabricSpec* dcn = catalog.FindFabric(c.fabric.dcn_fabric);
     if (!dcn) {

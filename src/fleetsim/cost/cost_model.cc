@@ -1,0 +1,188 @@
+#include "fleetsim/cost/cost_model.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "fleetsim/core/quantity.h"
+#include "fleetsim/cost/cash_flow.h"
+#include "fleetsim/energy/datacenter_defaults.h"
+
+namespace fleetsim {
+namespace {
+
+constexpr double kHoursPerYear = 365.0 * 24.0;
+
+std::string Dollars(double usd) { return FormatQuantity(usd, Dimension::kMoney); }
+
+// The chip's price under the chosen pricing, with where it came from; absent when unknown.
+std::optional<Usd> ChipPrice(const Accelerator& a, const EconomicsSpec& e, std::string* basis) {
+  switch (e.chip_pricing) {
+    case ChipPricing::kList:
+      *basis = "list price (catalog)";
+      return a.list_price;
+    case ChipPricing::kGiven:
+      *basis = "given";
+      return e.chip_price;
+    case ChipPricing::kBuild: {
+      const std::optional<Usd> build = e.build_cost ? e.build_cost : a.build_cost;
+      if (!build) return std::nullopt;
+      *basis =
+          fmt::format("build cost {} at {:.0f}% vendor margin", Dollars(build->value()), e.vendor_margin * 100);
+      return *build / (1.0 - e.vendor_margin);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view CostBasisName(CostBasis basis) {
+  switch (basis) {
+    case CostBasis::kOwned:
+      return "owned";
+    case CostBasis::kCloud:
+      return "cloud";
+    case CostBasis::kUnknown:
+      return "unknown";
+  }
+  return "?";
+}
+
+std::optional<CapexBreakdown> DeriveCapex(const PowerModel& power, const EconomicsSpec& e, std::string* why) {
+  CapexBreakdown c;
+  if (e.capex_per_accelerator) {
+    c.all_in = e.capex_per_accelerator;
+    c.chip_basis = "all-in capex given";
+    return c;
+  }
+  const ClusterSpec& cl = power.cluster();
+  const Accelerator& a = cl.accelerator;
+  const std::optional<Usd> chip = ChipPrice(a, e, &c.chip_basis);
+  const int per_host = std::max(1, cl.node.host.accelerators_per_host);
+  const std::optional<Usd> host_price = cl.node.host.price;
+  if (host_price) {
+    const Usd server_per_acc = *host_price / per_host;  // the server price includes its accelerators
+    if (chip && a.list_price) {
+      c.chip = *chip;
+      c.server = server_per_acc - *a.list_price;
+    } else if (e.chip_pricing == ChipPricing::kList) {
+      c.chip = server_per_acc;
+      c.chip_basis = "server price (catalog) per accelerator, server included";
+    } else if (chip) {
+      c.chip = *chip;
+      c.server = server_per_acc * (e.host_capex_fraction / (1.0 + e.host_capex_fraction));
+    }
+  } else if (chip) {
+    c.chip = *chip;
+    c.server = *chip * e.host_capex_fraction;
+  }
+  if (!chip && !(host_price && e.chip_pricing == ChipPricing::kList)) {
+    *why = fmt::format("the catalog has no purchase price for '{}' (nor for its server '{}')", a.id, cl.node.id);
+    return std::nullopt;
+  }
+  if (c.server.value() < 0) c.server = Usd(0);
+  const NetworkInventory& n = power.network();
+  const Usd switch_price =
+      cl.fabric.switch_price ? *cl.fabric.switch_price : e.switch_price_per_port * cl.fabric.radix;
+  c.network = (switch_price * n.switches + e.optics_price * n.transceivers) / static_cast<double>(cl.count);
+  c.installation = (c.chip + c.server + c.network) * e.installation_fraction;
+  return c;
+}
+
+CostModel::CostModel(const PowerModel& power, const EconomicsSpec& economics)
+    : power_(power), economics_(economics) {
+  const std::string& id = power.cluster().accelerator.id;
+  std::string why;
+  capex_ = DeriveCapex(power_, economics_, &why);
+  if (economics_.cloud_price_usd_per_s) {
+    basis_ = CostBasis::kCloud;
+    cloud_usd_per_s_ = *economics_.cloud_price_usd_per_s;
+    note_ = fmt::format("rented at the given cloud price ${:.2f}/h per accelerator", cloud_usd_per_s_ * 3600);
+  } else if (capex_) {
+    basis_ = CostBasis::kOwned;
+    note_ =
+        fmt::format("owned: capex {} per accelerator ({})", Dollars(capex_->Total().value()), capex_->chip_basis);
+  } else if (auto cloud = DatacenterDefaults::BuiltIn().CloudPrice(id)) {
+    basis_ = CostBasis::kCloud;
+    cloud_usd_per_s_ = *cloud;
+    note_ = fmt::format("{}; priced at the public cloud price ${:.2f}/h per accelerator (data/datacenter.yaml)",
+                        why, cloud_usd_per_s_ * 3600);
+  } else {
+    note_ = fmt::format("{}; set economics.capex_per_accelerator or economics.cloud_price", why);
+  }
+}
+
+Usd CostModel::FacilityCapexPerAccelerator() const {
+  return Usd(economics_.facility_capex_usd_per_w * power_.ItPeak().Total().value() /
+             static_cast<double>(power_.count()));
+}
+
+Usd CostModel::CapitalPerYear() const {
+  const double r = economics_.discount_rate;
+  const double years = economics_.LifeYears();
+  const Usd capex = capex_->Total();
+  const Usd residual_pv = capex * (economics_.residual_fraction * std::pow(1.0 + r, -years));
+  return (capex - residual_pv) * CapitalRecoveryFactor(r, years);
+}
+
+Usd CostModel::FixedOpexPerYear() const {
+  const double facility_years = economics_.facility_life.value() / (kHoursPerYear * 3600.0);
+  const Usd facility =
+      FacilityCapexPerAccelerator() * CapitalRecoveryFactor(economics_.discount_rate, facility_years);
+  return facility + capex_->Total() * (economics_.maintenance_fraction + economics_.staff_fraction);
+}
+
+std::optional<CostBreakdown> CostModel::PerAcceleratorHour(double busy, double stalled) const {
+  CostBreakdown c;
+  if (basis_ == CostBasis::kUnknown) return std::nullopt;
+  if (basis_ == CostBasis::kCloud) {
+    c.cloud = Usd(cloud_usd_per_s_ * 3600.0);
+    return c;
+  }
+  const double r = economics_.discount_rate;
+  const double facility_years = economics_.facility_life.value() / (kHoursPerYear * 3600.0);
+  const Usd capex = capex_->Total();
+  c.capital = CapitalPerYear() / kHoursPerYear;
+  c.facility = FacilityCapexPerAccelerator() * (CapitalRecoveryFactor(r, facility_years) / kHoursPerYear);
+  c.maintenance = capex * (economics_.maintenance_fraction / kHoursPerYear);
+  c.staff = capex * (economics_.staff_fraction / kHoursPerYear);
+  const Watts facility_power =
+      power_.Facility(power_.It(busy, stalled).Total()) / static_cast<double>(power_.count());
+  c.electricity = Usd(facility_power.value() * 3600.0 * power_.datacenter().electricity_usd_per_j);
+  return c;
+}
+
+std::optional<CostBreakdown> CostModel::Run(const Timeline& t) const {
+  const Seconds total = t.Total();
+  if (total.value() <= 0)
+    return basis_ == CostBasis::kUnknown ? std::nullopt : std::optional<CostBreakdown>(CostBreakdown{});
+  std::optional<CostBreakdown> hour = PerAcceleratorHour(t.busy / total, t.stalled / total);
+  if (!hour) return std::nullopt;
+  const double accelerator_hours = static_cast<double>(power_.count()) * total.value() / 3600.0;
+  CostBreakdown c;
+  c.capital = hour->capital * accelerator_hours;
+  c.facility = hour->facility * accelerator_hours;
+  c.maintenance = hour->maintenance * accelerator_hours;
+  c.staff = hour->staff * accelerator_hours;
+  c.electricity = hour->electricity * accelerator_hours;
+  c.cloud = hour->cloud * accelerator_hours;
+  return c;
+}
+
+std::optional<OwnershipInputs> CostModel::Ownership() const {
+  if (!capex_) return std::nullopt;
+  OwnershipInputs o;
+  o.capex = capex_->Total();
+  o.life_years = economics_.LifeYears();
+  o.discount_rate = economics_.discount_rate;
+  o.residual_fraction = economics_.residual_fraction;
+  o.fixed_opex_per_year = FixedOpexPerYear();
+  const double n = static_cast<double>(power_.count());
+  o.facility_power_busy = power_.Facility(power_.It(1.0, 0.0).Total()) / n;
+  o.facility_power_idle = power_.Facility(power_.It(0.0, 0.0).Total()) / n;
+  o.electricity_usd_per_j = power_.datacenter().electricity_usd_per_j;
+  return o;
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,85 @@
+#include "fleetsim/workload/memory.h"
+
+#include <gtest/gtest.h>
+
+namespace fleetsim {
+namespace {
+
+ModelSpec Gpt(int64_t layers, int64_t hidden, int64_t heads) {
+  ModelSpec m;
+  m.layers = layers;
+  m.hidden = hidden;
+  m.heads = heads;
+  m.kv_heads = heads;
+  m.head_dim = hidden / heads;
+  m.ffn_hidden = 4 * hidden;
+  m.vocab = 51200;
+  m.ffn = FfnKind::kGelu;
+  return m;
+}
+
+// Korthikanti et al. MLSys'23 eq. 2-6: with tensor and sequence parallelism and selective recomputation a GPT
+// layer stores 34*s*b*h/t bytes; with full recomputation 2*s*b*h/t (the layer input).
+TEST(Memory, ActivationsMatchKorthikanti) {
+  const ModelSpec m = Gpt(96, 12288, 96);
+  Plan plan;
+  plan.tp = 8;
+  plan.sequence_parallel = true;
+  plan.micro_batch = 1;
+  plan.recompute = Recompute::kSelective;
+  const double s = 2048, b = 1, h = 12288, t = 8;
+  EXPECT_NEAR(LayerActivationBytes(m, plan, 2048, Precision::kBf16).value(), 34.0 * s * b * h / t, 1.0);
+  plan.recompute = Recompute::kFull;
+  EXPECT_NEAR(LayerActivationBytes(m, plan, 2048, Precision::kBf16).value(), 2.0 * s * b * h / t, 1.0);
+}
+
+// Unfused attention adds 5*a*s^2*b/t (softmax, dropout mask and output) when nothing is recomputed.
+TEST(Memory, UnfusedAttentionKeepsTheScoreMatrix) {
+  const ModelSpec m = Gpt(96, 12288, 96);
+  Plan plan;
+  plan.tp = 8;
+  plan.sequence_parallel = true;
+  plan.recompute = Recompute::kNone;
+  const double s = 2048, h = 12288, t = 8, a = 96;
+  EXPECT_NEAR(LayerActivationBytes(m, plan, 2048, Precision::kBf16, /*fused_attention=*/false).value(),
+              34.0 * s * h / t + 5.0 * a * s * s / t, 1.0);
+}
+
+// Mixed-precision Adam: 2 + 4 + 12 = 18 bytes per parameter unsharded; ZeRO-1 divides the 12 optimizer bytes by
+// the data-parallel size, ZeRO-2 the gradients too, ZeRO-3 the weights too.
+TEST(Memory, ZeroStagesShardState) {
+  const ModelSpec m = Gpt(32, 4096, 32);
+  const ParamCounts params = CountParams(m);
+  Plan plan;
+  plan.dp = 8;
+  plan.zero = 0;
+  const MemoryBreakdown z0 = DeviceMemory(m, params, plan, 2048, 8, Precision::kBf16);
+  const double rel = 1e-4 * params.total;  // the final layer norm sits on no stage's books
+  EXPECT_NEAR(z0.weights.value() + z0.gradients.value() + z0.optimizer.value(), 18.0 * params.total, 18 * rel);
+  plan.zero = 1;
+  const MemoryBreakdown z1 = DeviceMemory(m, params, plan, 2048, 8, Precision::kBf16);
+  EXPECT_NEAR(z1.optimizer.value(), 12.0 * params.total / 8, 12 * rel);
+  EXPECT_NEAR(z1.gradients.value(), 4.0 * params.total, 4 * rel);
+  plan.zero = 2;
+  EXPECT_NEAR(DeviceMemory(m, params, plan, 2048, 8, Precision::kBf16).gradients.value(), 4.0 * params.total / 8,
+              4 * rel);
+  plan.zero = 3;
+  EXPECT_LT(DeviceMemory(m, params, plan, 2048, 8, Precision::kBf16).weights.value(), 2.0 * params.total / 4);
+}
+
+// 1F1B keeps pp micro-batches in flight on the first stage; interleaving adds a (p-1)/(p*v) share.
+TEST(Memory, PipelineInFlightMicroBatches) {
+  const ModelSpec m = Gpt(32, 4096, 32);
+  const ParamCounts params = CountParams(m);
+  Plan plan;
+  plan.pp = 4;
+  const double per_layer = LayerActivationBytes(m, plan, 2048, Precision::kBf16).value();
+  const double one_f_one_b = DeviceMemory(m, params, plan, 2048, 16, Precision::kBf16).activations.value();
+  EXPECT_NEAR(one_f_one_b, per_layer * 8 * 4, 1.0);
+  plan.vpp = 2;
+  const double interleaved = DeviceMemory(m, params, plan, 2048, 16, Precision::kBf16).activations.value();
+  EXPECT_NEAR(interleaved, per_layer * 8 * 4 * (1.0 + 3.0 / 8.0), 1.0);
+}
+
+}  // namespace
+}  // namespace fleetsim

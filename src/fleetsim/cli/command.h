@@ -45,5 +45,6 @@ Command AddCatalogCommand(CLI::App& root);
 Command AddEstimateCommand(CLI::App& root);
 Command AddSearchCommand(CLI::App& root);
 Command AddDemoCommand(CLI::App& root);
+Command AddReliabilityCommand(CLI::App& root);
 
 }  // namespace fleetsim

@@ -4,7 +4,6 @@
 
 #include <cmath>
 
-#include "fleetsim/core/quantity.h"
 #include "fleetsim/cost/cash_flow.h"
 #include "fleetsim/energy/datacenter_defaults.h"
 
@@ -12,8 +11,6 @@ namespace fleetsim {
 namespace {
 
 constexpr double kHoursPerYear = 365.0 * 24.0;
-
-std::string Dollars(double usd) { return FormatQuantity(usd, Dimension::kMoney); }
 
 // The chip's price under the chosen pricing, with where it came from; absent when unknown.
 std::optional<Usd> ChipPrice(const Accelerator& a, const EconomicsSpec& e, std::string* basis) {
@@ -28,7 +25,7 @@ std::optional<Usd> ChipPrice(const Accelerator& a, const EconomicsSpec& e, std::
       const std::optional<Usd> build = e.build_cost ? e.build_cost : a.build_cost;
       if (!build) return std::nullopt;
       *basis =
-          fmt::format("build cost {} at {:.0f}% vendor margin", Dollars(build->value()), e.vendor_margin * 100);
+          fmt::format("build cost {} at {:.0f}% vendor margin", FormatUsd(build->value()), e.vendor_margin * 100);
       return *build / (1.0 - e.vendor_margin);
     }
   }
@@ -36,6 +33,18 @@ std::optional<Usd> ChipPrice(const Accelerator& a, const EconomicsSpec& e, std::
 }
 
 }  // namespace
+
+std::string FormatUsd(double usd) {
+  const double a = std::fabs(usd);
+  const char* sign = usd < 0 ? "-" : "";
+  if (a >= 1e9) return fmt::format("{}${:.2f}B", sign, a / 1e9);
+  if (a >= 1e6) return fmt::format("{}${:.2f}M", sign, a / 1e6);
+  if (a >= 1e3) {
+    const auto whole = static_cast<long long>(std::llround(a));
+    return fmt::format("{}${},{:03d}", sign, whole / 1000, static_cast<int>(whole % 1000));
+  }
+  return fmt::format("{}${:.2f}", sign, a);
+}
 
 std::string_view CostBasisName(CostBasis basis) {
   switch (basis) {
@@ -101,8 +110,8 @@ CostModel::CostModel(const PowerModel& power, const EconomicsSpec& economics)
     note_ = fmt::format("rented at the given cloud price ${:.2f}/h per accelerator", cloud_usd_per_s_ * 3600);
   } else if (capex_) {
     basis_ = CostBasis::kOwned;
-    note_ =
-        fmt::format("owned: capex {} per accelerator ({})", Dollars(capex_->Total().value()), capex_->chip_basis);
+    note_ = fmt::format("owned: capex {} per accelerator ({})", FormatUsd(capex_->Total().value()),
+                        capex_->chip_basis);
   } else if (auto cloud = DatacenterDefaults::BuiltIn().CloudPrice(id)) {
     basis_ = CostBasis::kCloud;
     cloud_usd_per_s_ = *cloud;

@@ -24,6 +24,9 @@ enum class CostBasis {
 
 std::string_view CostBasisName(CostBasis basis);
 
+// "$48,051", "$1.29", "$12.35M", "$1.20B": dollars for reports.
+std::string FormatUsd(double usd);
+
 // Capex per accelerator.
 struct CapexBreakdown {
   std::optional<Usd> all_in;  // economics.capex_per_accelerator, when given

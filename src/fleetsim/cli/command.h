@@ -46,5 +46,6 @@ Command AddEstimateCommand(CLI::App& root);
 Command AddSearchCommand(CLI::App& root);
 Command AddDemoCommand(CLI::App& root);
 Command AddReliabilityCommand(CLI::App& root);
+Command AddCostCommand(CLI::App& root);
 
 }  // namespace fleetsim

@@ -18,6 +18,7 @@ constexpr CommandFactory kCommands[] = {
     // AddEstimateCommand,
     // AddSearchCommand,
     AddReliabilityCommand,
+    AddCostCommand,
     AddCatalogCommand,
 };
 

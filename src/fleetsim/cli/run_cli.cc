@@ -14,9 +14,9 @@ namespace {
 
 // Every subcommand, in the order `fleetsim --help` lists them.
 constexpr CommandFactory kCommands[] = {
-    // AddDemoCommand,
-    // AddEstimateCommand,
-    // AddSearchCommand,
+    AddDemoCommand,
+    AddEstimateCommand,
+    AddSearchCommand,
     AddReliabilityCommand,
     AddCostCommand,
     AddCatalogCommand,

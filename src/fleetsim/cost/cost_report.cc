@@ -39,7 +39,7 @@ std::vector<Row> Rows(const Scenario& s, const RunCost& c) {
     rows.push_back({section, std::move(q), std::move(v), std::move(b)});
   };
   add("inputs", "cluster", fmt::format("{} x {}", cl.count, cl.accelerator.id),
-      fmt::format("{} nodes of {} ({} hosts), fabric {}", cl.Nodes(), cl.node.id, c.hosts, cl.fabric.id));
+      fmt::format("in {} {} nodes ({} hosts), fabric {}", cl.Nodes(), cl.node.id, c.hosts, cl.fabric.id));
   add("inputs", "accelerator power",
       fmt::format("{:g} W TDP, {:g} W idle", cl.accelerator.tdp.value(), cl.accelerator.idle_power.value()),
       "catalog; power = idle + (TDP - idle) x activity");
@@ -47,9 +47,10 @@ std::vector<Row> Rows(const Scenario& s, const RunCost& c) {
       fmt::format("idle at {:g}% of load", dc.host_idle_fraction * 100));
   add("inputs", "network",
       fmt::format("{:.1f} switches, {:.0f} transceivers", c.network.switches, c.network.transceivers),
-      fmt::format("{} tier(s); {} per switch, {} per transceiver{}", c.network.tiers,
-                  Power(c.network.switch_power), Power(c.network.optics_power),
-                  c.network.ocs_ports > 0 ? fmt::format(", {:.0f} OCS ports", c.network.ocs_ports) : ""));
+      c.network.tiers > 0 ? fmt::format("Clos of {} tier(s); {} per switch, {} per transceiver", c.network.tiers,
+                                        Power(c.network.switch_power), Power(c.network.optics_power))
+                          : fmt::format("torus: {:.0f} optical circuit switch ports, {} per transceiver",
+                                        c.network.ocs_ports, Power(c.network.optics_power)));
   add("inputs", "PUE", fmt::format("{:.2f}", dc.pue), dc.pue_basis);
   add("inputs", "electricity", fmt::format("${:.4f}/kWh", dc.UsdPerKwh()), dc.electricity_basis);
   add("inputs", "busy fraction", Percent(c.busy_fraction),
@@ -73,7 +74,7 @@ std::vector<Row> Rows(const Scenario& s, const RunCost& c) {
   add("energy", "energy per step", Energy(c.step_energy), "facility");
 
   add("site", "datacenters", std::to_string(cl.datacenters),
-      fmt::format("{} facility power per site", Power(c.site.facility_peak_per_site)));
+      fmt::format("per site: {} facility power at peak", Power(c.site.facility_peak_per_site)));
   if (c.site.power_cap) {
     add("site", "power cap per site", Power(*c.site.power_cap), c.site.fits ? "the job fits" : "EXCEEDED");
     add("site", "accelerators per site", std::to_string(*c.site.max_accelerators_per_site),
@@ -114,7 +115,7 @@ std::vector<Row> Rows(const Scenario& s, const RunCost& c) {
   if (c.rental) {
     const RentalResult& r = *c.rental;
     add("rental", "price", PerHour(r.price_usd_per_hour),
-        fmt::format("{} utilization, {} debt at {}", Percent(r.utilization), Percent(e.rental.debt_share),
+        fmt::format("at {} utilization; {} debt at {}", Percent(r.utilization), Percent(e.rental.debt_share),
                     Percent(e.rental.interest_rate)));
     add("rental", "revenue per year", FormatUsd(r.revenue_per_year_usd),
         fmt::format("less electricity {} and fixed opex {} a year", FormatUsd(r.electricity_per_year_usd),

@@ -19,6 +19,7 @@ constexpr CommandFactory kCommands[] = {
     AddSearchCommand,
     AddReliabilityCommand,
     AddCostCommand,
+    AddCollectiveCommand,
     AddCatalogCommand,
 };
 

@@ -42,6 +42,24 @@ Seconds FlatCollectiveTime(CollectiveOp op, Algorithm algo, Bytes size, const Li
 Seconds HierarchicalCollectiveTime(CollectiveOp op, Bytes size, const std::vector<LinkLevel>& levels,
                                    Algorithm inner_algo = Algorithm::kRing);
 
+// In-switch reduction (NVLS) reaches this fraction of the domain's achievable per-device bandwidth. Calibrated on
+// validation/collectives.csv h100-8-nvls: algorithm bandwidth about 275 GB/s against 450 x 0.82 = 369 GB/s.
+inline constexpr double kNvlsBandwidthFactor = 0.745;
+
+// The double binary tree used by the tree algorithm (NCCL-style): tree 0 is a heap over positions 0..n-1, tree 1
+// the same heap over the order [0, n-1, n-2, ..., 1], so a rank is an inner node of at most one tree besides the
+// root. Returns each rank's parent in the tree (-1 for the root).
+std::vector<int> TreeParents(int ranks, int tree);
+// Busiest rank's traffic through the double binary tree, in units of the buffer (per direction): all-reduce
+// pushes half the buffer through each tree up and down at once; broadcast only down.
+double TreeLoadFactor(CollectiveOp op, int ranks);
+
+// Dimension-by-dimension bidirectional-ring collective on a whole torus of `shape` (every link `bandwidth` per
+// direction, `latency` per hop): the buffer is split into one part per dimension, each part runs the dimensions in
+// a rotated order, so all links are busy at once. All-reduce, reduce-scatter, all-gather; other ops use the ring.
+Seconds TorusCollectiveTime(CollectiveOp op, Bytes size, const std::vector<int>& shape, Bandwidth bandwidth,
+                            Seconds latency);
+
 // nccl-tests bus-bandwidth factor: busbw = algbw x factor (all-reduce 2(n-1)/n; all-gather, reduce-scatter and
 // all-to-all (n-1)/n; broadcast and point-to-point 1).
 double BusBandwidthFactor(CollectiveOp op, int ranks);

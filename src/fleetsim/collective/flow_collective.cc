@@ -1,0 +1,152 @@
+#include "fleetsim/collective/flow_collective.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "fleetsim/core/error.h"
+#include "fleetsim/net/flow_sim.h"
+
+namespace fleetsim {
+namespace {
+
+uint64_t TransferHash(const Transfer& t) {
+  return MixHash(static_cast<uint64_t>(t.src) * 0x100000001b3ULL ^ MixHash(static_cast<uint64_t>(t.dst)) ^
+                 (static_cast<uint64_t>(t.channel) << 40) ^ (static_cast<uint64_t>(t.job) << 56));
+}
+
+// Runs merged phases; adds each job's time to `job_times`.
+void RunPhases(const Network& net, const std::vector<Phase>& phases, std::vector<double>& job_times,
+               int64_t& flows) {
+  FlowSimulator sim(net.topology());
+  std::vector<FlowRequest> requests;
+  for (const Phase& ph : phases) {
+    requests.clear();
+    requests.reserve(ph.transfers.size());
+    for (const Transfer& t : ph.transfers) {
+      Path p;
+      if (t.kind == TransferKind::kToSwitch)
+        p = net.RouteToSwitch(t.src);
+      else if (t.kind == TransferKind::kFromSwitch)
+        p = net.RouteFromSwitch(t.dst);
+      else
+        p = net.Route(t.src, t.dst, TransferHash(t));
+      requests.push_back({std::move(p.links), t.bytes, t.cap, p.latency});
+    }
+    flows += static_cast<int64_t>(requests.size());
+    const std::vector<double> done = sim.Run(requests);
+    std::vector<double> end(job_times.size(), -1), lat(job_times.size(), 0);
+    for (size_t i = 0; i < done.size(); ++i) {
+      const size_t j = ph.transfers[i].job;
+      end[j] = std::max(end[j], done[i]);
+      lat[j] = std::max(lat[j], requests[i].latency);
+    }
+    for (size_t j = 0; j < job_times.size(); ++j) {
+      if (end[j] < 0) continue;
+      const double t = end[j] + std::max(0, ph.latency_steps - 1) * lat[j];
+      job_times[j] += t * static_cast<double>(ph.repeat);
+    }
+  }
+}
+
+std::vector<int64_t> GroupOf(const Network& net, const CollectiveRequest& r) {
+  return r.group.empty() ? FirstRanks(net.cluster().count) : r.group;
+}
+
+}  // namespace
+
+std::vector<int64_t> FirstRanks(int64_t n) {
+  std::vector<int64_t> g(static_cast<size_t>(std::max<int64_t>(n, 0)));
+  for (int64_t i = 0; i < n; ++i) g[static_cast<size_t>(i)] = i;
+  return g;
+}
+
+std::vector<Algorithm> CandidateAlgorithms(const Network& net, CollectiveOp op,
+                                           const std::vector<int64_t>& group) {
+  std::set<int64_t> domains;
+  for (int64_t r : group) domains.insert(net.DomainOf(r));
+  const auto n = static_cast<int64_t>(group.size());
+  std::vector<Algorithm> c{Algorithm::kRing};
+  if (op == CollectiveOp::kAllToAll || op == CollectiveOp::kPointToPoint) return {Algorithm::kDirect};
+  if (op == CollectiveOp::kAllReduce || op == CollectiveOp::kBroadcast) c.push_back(Algorithm::kTree);
+  if (n > 0 && (n & (n - 1)) == 0 && n <= 1024) c.push_back(Algorithm::kHalvingDoubling);
+  if (net.in_network_reduction()) c.push_back(Algorithm::kNvls);
+  if (domains.size() > 1) c.push_back(Algorithm::kHierarchical);
+  if (!net.switch_domain() && domains.size() == 1 && n == net.domain_size()) c.push_back(Algorithm::kTorus);
+  return c;
+}
+
+std::vector<CollectiveResult> SimulateConcurrent(const Network& net,
+                                                 const std::vector<CollectiveRequest>& requests) {
+  std::vector<std::vector<Phase>> sequences;
+  std::vector<CollectiveResult> results(requests.size());
+  for (size_t j = 0; j < requests.size(); ++j) {
+    const CollectiveRequest& r = requests[j];
+    if (r.algorithm == Algorithm::kAuto)
+      throw InputError("", 0, "concurrent collectives need explicit algorithms");
+    Schedule s = BuildSchedule(net, r.op, r.algorithm, r.size, GroupOf(net, r));
+    for (Phase& ph : s.phases) {
+      for (Transfer& t : ph.transfers) t.job = static_cast<uint16_t>(j);
+    }
+    results[j].algorithm = s.algorithm;
+    results[j].reduced = s.reduced;
+    results[j].phases = static_cast<int64_t>(s.phases.size());
+    sequences.push_back(std::move(s.phases));
+  }
+  const std::vector<Phase> merged = requests.size() == 1 ? sequences[0] : MergeConcurrent(sequences);
+  std::vector<double> times(requests.size(), 0);
+  int64_t flows = 0;
+  RunPhases(net, merged, times, flows);
+  for (size_t j = 0; j < requests.size(); ++j) {
+    results[j].time = Seconds(times[j]);
+    results[j].flows = flows;
+  }
+  return results;
+}
+
+CollectiveResult SimulateCollective(const Network& net, const CollectiveRequest& request) {
+  if (request.algorithm != Algorithm::kAuto) return SimulateConcurrent(net, {request})[0];
+  const std::vector<int64_t> group = GroupOf(net, request);
+  CollectiveResult best;
+  bool have = false;
+  for (Algorithm a : CandidateAlgorithms(net, request.op, group)) {
+    CollectiveRequest r = request;
+    r.algorithm = a;
+    r.group = group;
+    const CollectiveResult res = SimulateConcurrent(net, {r})[0];
+    if (!have || res.time < best.time) best = res, have = true;
+  }
+  return best;
+}
+
+Seconds ClosedFormTime(const Network& net, const CollectiveRequest& request) {
+  const std::vector<int64_t> group = GroupOf(net, request);
+  const auto n = static_cast<int>(group.size());
+  std::set<int64_t> domains;
+  for (int64_t r : group) domains.insert(net.DomainOf(r));
+  const Algorithm algo = request.algorithm;
+  if (domains.size() == 1) {
+    if (!net.switch_domain()) {
+      const DomainSpec& d = net.cluster().node.domain;
+      if (algo == Algorithm::kTorus && n == net.domain_size()) {
+        return TorusCollectiveTime(request.op, request.size, net.torus_shape(), d.link_bandwidth * d.efficiency,
+                                   d.latency);
+      }
+    }
+    return FlatCollectiveTime(request.op, algo, request.size,
+                              LinkLevel{n, net.DomainBandwidth(), net.DomainLatency()});
+  }
+  const int m = n / static_cast<int>(domains.size());
+  const LinkLevel inner{m, net.DomainBandwidth(), net.DomainLatency()};
+  const LinkLevel outer{static_cast<int>(domains.size()), net.FabricBandwidth(), net.FabricLatency()};
+  if (algo == Algorithm::kHierarchical || algo == Algorithm::kNvls) {
+    return HierarchicalCollectiveTime(request.op, request.size, {inner, outer},
+                                      algo == Algorithm::kNvls ? Algorithm::kNvls : Algorithm::kRing);
+  }
+  // A flat algorithm across domains runs at the slower of the two levels.
+  const LinkLevel flat{n, std::min(net.DomainBandwidth(), net.FabricBandwidth()),
+                       std::max(net.DomainLatency(), net.FabricLatency())};
+  return FlatCollectiveTime(request.op, algo, request.size, flat);
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,113 @@
+#include "fleetsim/collective/flow_collective.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "fleetsim/core/error.h"
+#include "fleetsim/net/network.h"
+
+namespace fleetsim {
+namespace {
+
+double RelErr(double a, double b) { return std::abs(a - b) / b; }
+
+void ExpectAgrees(const Network& net, CollectiveOp op, Algorithm algo, Bytes size, std::vector<int64_t> group = {},
+                  double tolerance = 0.01) {
+  CollectiveRequest r{op, algo, size, std::move(group)};
+  const CollectiveResult flow = SimulateCollective(net, r);
+  const Seconds closed = ClosedFormTime(net, r);
+  std::printf("%-14s %-16s flow %.6e s  closed %.6e s  error %+.3f%%\n", std::string(CollectiveOpName(op)).c_str(),
+              std::string(AlgorithmName(flow.algorithm)).c_str(), flow.time.value(), closed.value(),
+              100 * (flow.time.value() / closed.value() - 1));
+  EXPECT_EQ(flow.algorithm, algo);
+  EXPECT_LT(RelErr(flow.time.value(), closed.value()), tolerance) << AlgorithmName(algo);
+}
+
+TEST(FlowCollectiveTest, FlowModelMatchesClosedFormOnACrossbarForEveryAlgorithm) {
+  const Network net = Network::Build(MakeClusterSpec("hgx-h100", "", 8));
+  for (double bytes : {1e6, 1e9}) {
+    for (Algorithm a :
+         {Algorithm::kRing, Algorithm::kTree, Algorithm::kHalvingDoubling, Algorithm::kDirect, Algorithm::kNvls}) {
+      ExpectAgrees(net, CollectiveOp::kAllReduce, a, Bytes(bytes));
+    }
+    for (Algorithm a : {Algorithm::kRing, Algorithm::kHalvingDoubling, Algorithm::kDirect, Algorithm::kNvls}) {
+      ExpectAgrees(net, CollectiveOp::kAllGather, a, Bytes(bytes));
+      ExpectAgrees(net, CollectiveOp::kReduceScatter, a, Bytes(bytes));
+    }
+    for (Algorithm a : {Algorithm::kRing, Algorithm::kTree, Algorithm::kHalvingDoubling, Algorithm::kDirect}) {
+      ExpectAgrees(net, CollectiveOp::kBroadcast, a, Bytes(bytes));
+    }
+  }
+}
+
+TEST(FlowCollectiveTest, FlowModelMatchesClosedFormForHierarchicalAcrossNodes) {
+  // 4 HGX nodes on a full-bisection rail-optimized fabric: inner ring on NVLink, outer rings on the rails.
+  const Network net = Network::Build(MakeClusterSpec("hgx-h100", "ib-ndr-400-clos", 32));
+  ExpectAgrees(net, CollectiveOp::kAllReduce, Algorithm::kHierarchical, Gigabytes(1));
+  ExpectAgrees(net, CollectiveOp::kAllGather, Algorithm::kHierarchical, Gigabytes(1));
+  ExpectAgrees(net, CollectiveOp::kReduceScatter, Algorithm::kHierarchical, Gigabytes(1));
+  ExpectAgrees(net, CollectiveOp::kAllReduce, Algorithm::kNvls, Gigabytes(1));
+}
+
+TEST(FlowCollectiveTest, FlowModelMatchesClosedFormForTorusRings) {
+  const Network cube = Network::Build(MakeClusterSpec("tpu-v4-cube", "", 64));
+  ExpectAgrees(cube, CollectiveOp::kAllReduce, Algorithm::kTorus, Gigabytes(1));
+  ExpectAgrees(cube, CollectiveOp::kAllGather, Algorithm::kTorus, Gigabytes(1));
+  const Network pod = Network::Build(MakeClusterSpec("tpu-v5e-pod", "", 256));
+  ExpectAgrees(pod, CollectiveOp::kAllReduce, Algorithm::kTorus, Gigabytes(1));
+}
+
+TEST(FlowCollectiveTest, RepresentativeRanksGiveTheSameTimeAsEveryRank) {
+  // A failure far from the group's links forces the full expansion without changing the answer.
+  ClusterSpec spec = MakeClusterSpec("hgx-h100", "ib-ndr-400-clos", 16);
+  const Network clean = Network::Build(spec);
+  Network failed = Network::Build(spec);
+  ASSERT_TRUE(failed.FailConnection(15, failed.topology().link(failed.RouteToSwitch(15).links[0]).dst));
+  const std::vector<int64_t> group = FirstRanks(8);
+  for (Algorithm a : {Algorithm::kRing, Algorithm::kDirect, Algorithm::kHalvingDoubling, Algorithm::kNvls}) {
+    const CollectiveResult r1 = SimulateCollective(clean, {CollectiveOp::kAllReduce, a, Gigabytes(1), group});
+    const CollectiveResult r2 = SimulateCollective(failed, {CollectiveOp::kAllReduce, a, Gigabytes(1), group});
+    EXPECT_TRUE(r1.reduced);
+    EXPECT_FALSE(r2.reduced);
+    EXPECT_LT(r1.flows, r2.flows);
+    EXPECT_NEAR(r1.time.value(), r2.time.value(), 1e-6 * r1.time.value()) << AlgorithmName(a);
+  }
+  const Network cube = Network::Build(MakeClusterSpec("tpu-v4-cube", "", 64));
+  Network cube_far = Network::Build(MakeClusterSpec("tpu-v4-cube", "tpu-dcn", 128));  // failure in cube 2
+  ASSERT_TRUE(cube_far.FailConnection(64, cube_far.TorusNeighbor(64, 0, 1)));
+  const auto t1 = SimulateCollective(cube, {CollectiveOp::kAllReduce, Algorithm::kTorus, Gigabytes(1), {}});
+  const auto t2 =
+      SimulateCollective(cube_far, {CollectiveOp::kAllReduce, Algorithm::kTorus, Gigabytes(1), FirstRanks(64)});
+  EXPECT_FALSE(t2.reduced);
+  EXPECT_NEAR(t1.time.value(), t2.time.value(), 1e-6 * t1.time.value());
+}
+
+TEST(FlowCollectiveTest, AutoPicksTheFastestCandidate) {
+  const Network net = Network::Build(MakeClusterSpec("hgx-h100", "", 8));
+  const CollectiveResult best =
+      SimulateCollective(net, {CollectiveOp::kAllReduce, Algorithm::kAuto, Gigabytes(4), {}});
+  EXPECT_EQ(best.algorithm, Algorithm::kNvls);
+  const CollectiveResult small =
+      SimulateCollective(net, {CollectiveOp::kAllReduce, Algorithm::kAuto, Bytes(1024), {}});
+  EXPECT_NE(small.algorithm, Algorithm::kRing);  // latency-bound: fewer steps win
+}
+
+TEST(FlowCollectiveTest, AllToAllAndPointToPointRun) {
+  const Network net = Network::Build(MakeClusterSpec("hgx-h100", "ib-ndr-400-clos", 16));
+  const auto a2a = SimulateCollective(net, {CollectiveOp::kAllToAll, Algorithm::kAuto, Gigabytes(1), {}});
+  const auto p2p = SimulateCollective(net, {CollectiveOp::kPointToPoint, Algorithm::kAuto, Gigabytes(1), {}});
+  EXPECT_GT(a2a.time.value(), 0);
+  EXPECT_GT(p2p.time.value(), 0);
+}
+
+TEST(FlowCollectiveTest, BadGroupsAreInputErrors) {
+  const Network net = Network::Build(MakeClusterSpec("hgx-h100", "", 8));
+  EXPECT_THROW(SimulateCollective(net, {CollectiveOp::kAllReduce, Algorithm::kRing, Gigabytes(1), FirstRanks(9)}),
+               InputError);
+  EXPECT_THROW(SimulateCollective(net, {CollectiveOp::kAllReduce, Algorithm::kRing, Gigabytes(1), {0, 1, 1}}),
+               InputError);
+}
+
+}  // namespace
+}  // namespace fleetsim

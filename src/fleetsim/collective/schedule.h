@@ -1,0 +1,52 @@
+// Schedule: a collective algorithm unrolled into phases of concurrent transfers, the form the flow model runs.
+// A phase repeats `repeat` times with the same traffic (every step of a ring), so it is solved once and reused.
+// Where the topology makes ranks interchangeable (a crossbar or a whole torus without failures, identical
+// domains), a phase lists only one representative's transfers, which see exactly the contention every rank sees;
+// failures expand every rank. Schedules are plain values; building one never touches the network's state.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "fleetsim/collective/collective.h"
+#include "fleetsim/net/network.h"
+
+namespace fleetsim {
+
+enum class TransferKind : uint8_t { kPeer, kToSwitch, kFromSwitch };
+
+struct Transfer {
+  int64_t src = 0;  // accelerator ids; for kToSwitch/kFromSwitch the accelerator is src resp. dst
+  int64_t dst = 0;
+  double bytes = 0;
+  double cap = std::numeric_limits<double>::infinity();  // bytes/s injection cap
+  uint32_t channel = 0;                                  // seeds the ECMP hash together with the ends
+  uint16_t job = 0;
+  TransferKind kind = TransferKind::kPeer;
+};
+
+struct Phase {
+  std::vector<Transfer> transfers;
+  int64_t repeat = 1;
+  int latency_steps = 1;  // message latencies in sequence within the phase (pipelined tree depth)
+};
+
+struct Schedule {
+  Algorithm algorithm = Algorithm::kRing;  // the algorithm actually used after fallbacks
+  std::vector<Phase> phases;
+  bool reduced = false;  // some phase lists representatives only
+};
+
+// Unrolls one collective on `group` (accelerator ids, distinct). `algo` must not be kAuto. Algorithms that do not
+// apply fall back: tree/nvls for other ops and halving-doubling for non-powers of two to the ring, torus off a
+// whole torus to the ring, hierarchical on a group that does not fill domains evenly to the ring. InputError for
+// a group that is empty, has duplicates or does not fit the network, or that needs too many flows.
+Schedule BuildSchedule(const Network& net, CollectiveOp op, Algorithm algo, Bytes size,
+                       const std::vector<int64_t>& group);
+
+// Runs several phase sequences at once: each merged phase unites the current phase of every sequence, repeated
+// as long as none of them changes.
+std::vector<Phase> MergeConcurrent(const std::vector<std::vector<Phase>>& sequences);
+
+}  // namespace fleetsim

@@ -1,0 +1,85 @@
+#include "fleetsim/net/flow_sim.h"
+
+#include <cmath>
+
+#include "fleetsim/core/error.h"
+
+namespace fleetsim {
+
+std::vector<double> FlowSimulator::Run(const std::vector<FlowRequest>& flows) {
+  Engine engine;
+  engine_ = &engine;
+  model_.Clear();
+  const size_t n = flows.size();
+  remaining_.assign(n, 0);
+  rate_.assign(n, 0);
+  last_.assign(n, 0);
+  latency_.assign(n, 0);
+  done_.assign(n, kForever);
+  event_.assign(n, EventId{});
+  engine.queue().Reserve(n + 1);
+  for (size_t i = 0; i < n; ++i) {
+    const int32_t id = model_.Add(flows[i].links, flows[i].cap);
+    FLEETSIM_CHECK(static_cast<size_t>(id) == i);
+    remaining_[i] = flows[i].bytes;
+    latency_[i] = flows[i].latency;
+    if (!(flows[i].bytes > 0)) {  // nothing to send: done after the latency
+      done_[i] = flows[i].latency;
+      model_.Remove(id);
+    }
+  }
+  solve_pending_ = false;
+  Resolve();
+  engine.Run();
+  engine_ = nullptr;
+  for (size_t i = 0; i < n; ++i) {
+    FLEETSIM_CHECK(!(std::isinf(done_[i]) && std::isfinite(flows[i].bytes)));
+  }
+  return done_;
+}
+
+void FlowSimulator::Resolve() {
+  touched_.clear();
+  model_.Solve(&touched_);
+  ++solves_;
+  const double now = engine_->now().ToSeconds().value();
+  for (int32_t f : touched_) {
+    const auto i = static_cast<size_t>(f);
+    if (!model_.alive(f)) continue;
+    const double r = model_.rate(f);
+    if (r == rate_[i] && event_[i].valid()) continue;
+    remaining_[i] = std::max(0.0, remaining_[i] - rate_[i] * (now - last_[i]));
+    last_[i] = now;
+    rate_[i] = r;
+    engine_->Cancel(event_[i]);
+    event_[i] = EventId{};
+    if (std::isinf(remaining_[i])) continue;  // persistent
+    if (!(r > 0)) {
+      throw InternalError("a flow got no bandwidth: a link on its path has no capacity left");
+    }
+    const double dt = std::isinf(r) ? 0.0 : remaining_[i] / r;
+    const auto ns = static_cast<int64_t>(std::ceil(dt * 1e9));
+    event_[i] = engine_->ScheduleAfter(SimTime::FromNanoseconds(ns), this, static_cast<uint64_t>(f));
+  }
+}
+
+void FlowSimulator::OnEvent(uint64_t payload) {
+  ++events_;
+  if (payload == kSolve) {
+    solve_pending_ = false;
+    Resolve();
+    return;
+  }
+  const auto i = static_cast<size_t>(payload);
+  const double now = engine_->now().ToSeconds().value();
+  done_[i] = now + latency_[i];
+  remaining_[i] = 0;
+  event_[i] = EventId{};
+  model_.Remove(static_cast<int32_t>(payload));
+  if (!solve_pending_) {
+    solve_pending_ = true;  // after every completion at this instant: they were scheduled before this event
+    engine_->ScheduleAfter(SimTime(), this, kSolve);
+  }
+}
+
+}  // namespace fleetsim

@@ -62,8 +62,7 @@ TEST(Issue2BadInput, UnknownTopLevelSection) {
 }
 
 TEST(Issue2BadInput, WrongUnit) {
-  ExpectInputError("wrong-unit",
-                   Replace(kGood, "  count: 64\n", "  count: 64\n  wan: {bandwidth: \"80GB\"}\n"), 5,
+  ExpectInputError("wrong-unit", Replace(kGood, "  count: 64\n", "  count: 64\n  wan: {bandwidth: \"80GB\"}\n"), 5,
                    "'80GB' is not a bandwidth");
 }
 
@@ -77,8 +76,10 @@ TEST(Issue2BadInput, ZeroCount) {
 }
 
 TEST(Issue2BadInput, ZeroBandwidthOverride) {
-  ExpectInputError("zero-bw", Replace(kGood, "  count: 64\n", "  count: 64\n  fabric: {preset: ib-ndr-400-clos, link_bandwidth: 0}\n"),
-                   5, "link_bandwidth: 0 is out of range");
+  ExpectInputError(
+      "zero-bw",
+      Replace(kGood, "  count: 64\n", "  count: 64\n  fabric: {preset: ib-ndr-400-clos, link_bandwidth: 0}\n"), 5,
+      "link_bandwidth: 0 is out of range");
 }
 
 TEST(Issue2BadInput, ParallelismProductMustEqualCount) {
@@ -87,8 +88,9 @@ TEST(Issue2BadInput, ParallelismProductMustEqualCount) {
 }
 
 TEST(Issue2BadInput, HeadsNotDivisibleByTensorParallel) {
-  ExpectInputError("heads", Replace(Replace(kGood, "{tp: 4, pp: 2, dp: 8}", "{tp: 64, pp: 1, dp: 1}"),
-                                    "global_batch: 128", "global_batch: 128"),
+  ExpectInputError("heads",
+                   Replace(Replace(kGood, "{tp: 4, pp: 2, dp: 8}", "{tp: 64, pp: 1, dp: 1}"), "global_batch: 128",
+                           "global_batch: 128"),
                    11, "model heads 32 are not divisible by tp 64");
 }
 

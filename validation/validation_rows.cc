@@ -47,16 +47,16 @@ std::vector<TrainingRow> ReadTrainingRows(const std::string& path) {
 }
 
 std::string RowScenarioYaml(const TrainingRow& r) {
-  std::string y = fmt::format("name: {}\ncluster:\n  accelerator: {}\n  count: {}\n", r["case"], r["accelerator"],
-                              r["count"]);
+  std::string y =
+      fmt::format("name: {}\ncluster:\n  accelerator: {}\n  count: {}\n", r["case"], r["accelerator"], r["count"]);
   y += "model:\n";
-  for (const char* key : {"layers", "hidden", "heads", "kv_heads", "ffn_hidden", "head_dim", "parallel_block", "ffn",
-                          "vocab"}) {
+  for (const char* key :
+       {"layers", "hidden", "heads", "kv_heads", "ffn_hidden", "head_dim", "parallel_block", "ffn", "vocab"}) {
     if (!r[key].empty()) y += fmt::format("  {}: {}\n", key, r[key]);
   }
   y += "training:\n";
-  for (const char* key : {"seq_len", "global_batch", "micro_batch", "precision", "sequence_parallel", "recompute",
-                          "zero"}) {
+  for (const char* key :
+       {"seq_len", "global_batch", "micro_batch", "precision", "sequence_parallel", "recompute", "zero"}) {
     if (!r[key].empty()) y += fmt::format("  {}: {}\n", key, r[key]);
   }
   y += "  parallelism:\n";

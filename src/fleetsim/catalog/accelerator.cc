@@ -6,10 +6,14 @@ namespace fleetsim {
 
 FlopRate Accelerator::Peak(Precision p) const {
   switch (p) {
-    case Precision::kFp32: return peak_fp32;
-    case Precision::kFp16: return peak_fp16;
-    case Precision::kBf16: return peak_bf16;
-    case Precision::kFp8: return peak_fp8 ? *peak_fp8 : peak_bf16;
+    case Precision::kFp32:
+      return peak_fp32;
+    case Precision::kFp16:
+      return peak_fp16;
+    case Precision::kBf16:
+      return peak_bf16;
+    case Precision::kFp8:
+      return peak_fp8 ? *peak_fp8 : peak_bf16;
   }
   return peak_bf16;
 }
@@ -29,7 +33,8 @@ void ParseAccelerator(YamlMap& m, Accelerator& acc) {
     peak->Finish();
   }
   if (auto mem = m.OptMap("memory")) {
-    if (auto v = mem->OptQuantity("capacity", Dimension::kBytes, Range::Positive())) acc.memory_capacity = Bytes(*v);
+    if (auto v = mem->OptQuantity("capacity", Dimension::kBytes, Range::Positive()))
+      acc.memory_capacity = Bytes(*v);
     if (auto v = mem->OptQuantity("bandwidth", Dimension::kBandwidth, Range::Positive())) {
       acc.memory_bandwidth = Bandwidth(*v);
     }

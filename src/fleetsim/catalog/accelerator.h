@@ -16,10 +16,10 @@ class YamlMap;
 // The few physical parameters of the compute-time model (docs/estimator.md), fitted once per accelerator
 // family on the calibration rows of validation/training.csv, never per case.
 struct ComputeEfficiency {
-  double matmul = 0.75;       // fraction of dense peak reached by a large, well-shaped matrix multiply
-  double fp8_matmul = 0.65;   // the same at fp8 (scaling and casting make fp8 GEMMs reach less of their peak)
-  double attention = 0.55;    // fraction of peak reached by fused attention kernels
-  double memory = 0.80;       // fraction of HBM bandwidth reached by element-wise kernels
+  double matmul = 0.75;      // fraction of dense peak reached by a large, well-shaped matrix multiply
+  double fp8_matmul = 0.65;  // the same at fp8 (scaling and casting make fp8 GEMMs reach less of their peak)
+  double attention = 0.55;   // fraction of peak reached by fused attention kernels
+  double memory = 0.80;      // fraction of HBM bandwidth reached by element-wise kernels
   Seconds kernel_overhead = Seconds(4e-6);  // launch and tail cost of one kernel
   double comm_overlap = 0.0;  // fraction of tensor-parallel communication hidden behind compute by the stack
   // Whether the reference software stack of this generation fuses attention (FlashAttention, cuDNN): false

@@ -10,21 +10,21 @@ namespace {
 // DESIGN §5: the catalog ids scenarios and scripts rely on.
 TEST(Catalog, HoldsEveryContractId) {
   const Catalog& c = Catalog::BuiltIn();
-  for (const char* id : {"a100", "h100", "h200", "b200", "gb200", "gb300", "mi300x", "mi325x", "tpu-v4", "tpu-v5e",
-                         "tpu-v5p", "tpu-v6e", "tpu-v7", "trn1", "trn2", "inf2", "maia-100", "mtia-v2", "gaudi2",
-                         "gaudi3"}) {
+  for (const char* id :
+       {"a100",    "h100",    "h200",   "b200", "gb200", "gb300", "mi300x",   "mi325x",  "tpu-v4", "tpu-v5e",
+        "tpu-v5p", "tpu-v6e", "tpu-v7", "trn1", "trn2",  "inf2",  "maia-100", "mtia-v2", "gaudi2", "gaudi3"}) {
     EXPECT_NE(c.FindAccelerator(id), nullptr) << id;
   }
   for (const char* id : {"dgx-a100", "hgx-h100", "hgx-h200", "hgx-b200", "gb200-nvl72", "mi300x-8", "tpu-v4-cube",
                          "tpu-v5e-pod", "tpu-v5p-cube", "tpu-v6e-pod", "trn2-ultraserver", "gaudi2-8"}) {
     EXPECT_NE(c.FindNode(id), nullptr) << id;
   }
-  for (const char* id : {"ib-hdr-200-clos", "ib-ndr-400-clos", "roce-400-clos", "spectrum-x-400", "tpu-ici-torus-ocs",
-                         "tpu-dcn", "efa-v3"}) {
+  for (const char* id : {"ib-hdr-200-clos", "ib-ndr-400-clos", "roce-400-clos", "spectrum-x-400",
+                         "tpu-ici-torus-ocs", "tpu-dcn", "efa-v3"}) {
     EXPECT_NE(c.FindFabric(id), nullptr) << id;
   }
-  for (const char* id : {"gpt3-175b", "llama3-8b", "llama3-70b", "llama3-405b", "mixtral-8x7b", "deepseek-v3",
-                         "palm-540b"}) {
+  for (const char* id :
+       {"gpt3-175b", "llama3-8b", "llama3-70b", "llama3-405b", "mixtral-8x7b", "deepseek-v3", "palm-540b"}) {
     EXPECT_NE(c.FindModel(id), nullptr) << id;
   }
 }
@@ -54,8 +54,9 @@ TEST(Catalog, MatchesDatasheetFigures) {
 }
 
 TEST(Catalog, BrokenReferenceIsAnInputError) {
-  EXPECT_THROW(Catalog::FromTexts({{"x.yaml", "nodes:\n  - id: n\n    accelerator: nope\n    size: 8\n"
-                                               "    domain: {kind: switch, bandwidth: \"1GB/s\"}\n"}}),
+  EXPECT_THROW(Catalog::FromTexts({{"x.yaml",
+                                    "nodes:\n  - id: n\n    accelerator: nope\n    size: 8\n"
+                                    "    domain: {kind: switch, bandwidth: \"1GB/s\"}\n"}}),
                InputError);
 }
 

@@ -6,9 +6,12 @@ namespace fleetsim {
 
 std::string_view FabricKindName(FabricKind k) {
   switch (k) {
-    case FabricKind::kClos: return "clos";
-    case FabricKind::kTorus: return "torus";
-    case FabricKind::kDcn: return "dcn";
+    case FabricKind::kClos:
+      return "clos";
+    case FabricKind::kTorus:
+      return "torus";
+    case FabricKind::kDcn:
+      return "dcn";
   }
   return "?";
 }

@@ -28,15 +28,15 @@ struct FabricSpec {
   std::string id;
   std::string name;
   FabricKind kind = FabricKind::kClos;
-  Bandwidth link_bandwidth;          // per port (NIC or torus link) per direction
+  Bandwidth link_bandwidth;           // per port (NIC or torus link) per direction
   double nics_per_accelerator = 1.0;  // may be fractional (one host NIC shared by several chips)
   bool rail_optimized = true;
   int tiers = 2;
   int radix = 64;
-  int64_t pod_size = 0;               // accelerators under full bisection; 0 = the whole fabric
+  int64_t pod_size = 0;                  // accelerators under full bisection; 0 = the whole fabric
   std::vector<double> oversubscription;  // per tier, downlink:uplink (1 = full bisection)
-  Seconds latency = Seconds(1e-6);      // per switch hop, one way
-  Seconds nic_latency = Seconds(2e-6);  // endpoint NIC and software, one way
+  Seconds latency = Seconds(1e-6);       // per switch hop, one way
+  Seconds nic_latency = Seconds(2e-6);   // endpoint NIC and software, one way
   // Achievable fraction of link_bandwidth for bulk collective traffic. Default from validation/collectives.csv:
   // 46-48 GB/s bus bandwidth per 400 Gb/s NIC.
   double efficiency = 0.94;

@@ -19,7 +19,8 @@ void ParseModel(YamlMap& m, ModelSpec& model) {
   if (auto v = m.OptInteger("kv_heads", count)) model.kv_heads = *v;
   if (auto v = m.OptInteger("head_dim", count)) model.head_dim = *v;
   if (auto v = m.OptInteger("vocab", count)) model.vocab = *v;
-  if (auto v = m.OptChoice("ffn", {"swiglu", "gelu"})) model.ffn = *v == "swiglu" ? FfnKind::kSwiglu : FfnKind::kGelu;
+  if (auto v = m.OptChoice("ffn", {"swiglu", "gelu"}))
+    model.ffn = *v == "swiglu" ? FfnKind::kSwiglu : FfnKind::kGelu;
   if (auto v = m.OptBool("parallel_block")) model.parallel_block = *v;
   if (auto v = m.OptBool("tied_embeddings")) model.tied_embeddings = *v;
   if (auto moe = m.OptMap("moe")) {
@@ -48,7 +49,8 @@ void ParseModel(YamlMap& m, ModelSpec& model) {
   if (model.kv_heads <= 0) model.kv_heads = model.heads;
   if (model.head_dim <= 0) {
     if (model.hidden % model.heads != 0) {
-      m.Fail("heads", fmt::format("hidden {} is not divisible by heads {}; give head_dim", model.hidden, model.heads));
+      m.Fail("heads",
+             fmt::format("hidden {} is not divisible by heads {}; give head_dim", model.hidden, model.heads));
     }
     model.head_dim = model.hidden / model.heads;
   }

@@ -30,14 +30,14 @@ struct ModelSpec {
   int64_t hidden = 0;
   int64_t ffn_hidden = 0;  // 0 until resolved: 4 x hidden for gelu
   int64_t heads = 0;
-  int64_t kv_heads = 0;    // 0 until resolved: heads
-  int64_t head_dim = 0;    // 0 until resolved: hidden / heads
+  int64_t kv_heads = 0;  // 0 until resolved: heads
+  int64_t head_dim = 0;  // 0 until resolved: hidden / heads
   int64_t vocab = 0;
   FfnKind ffn = FfnKind::kGelu;
   bool parallel_block = false;
   bool tied_embeddings = false;
   MoeSpec moe;
-  int64_t seq_len = 0;                   // informative: the pretraining sequence length
+  int64_t seq_len = 0;                     // informative: the pretraining sequence length
   std::optional<double> published_params;  // for tests of the parameter math
   std::optional<double> published_active_params;
   std::map<std::string, std::string> sources;

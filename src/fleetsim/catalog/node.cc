@@ -23,11 +23,13 @@ void ParseNode(YamlMap& m, NodeSpec& node) {
     if (auto v = d->OptQuantity("bandwidth", Dimension::kBandwidth, Range::Positive())) {
       node.domain.bandwidth = Bandwidth(*v);
     }
-    if (auto v = d->OptQuantity("latency", Dimension::kTime, Range::NonNegative())) node.domain.latency = Seconds(*v);
+    if (auto v = d->OptQuantity("latency", Dimension::kTime, Range::NonNegative()))
+      node.domain.latency = Seconds(*v);
     if (auto v = d->OptBool("in_network_reduction")) node.domain.in_network_reduction = *v;
     if (d->Has("shape")) {
       node.domain.shape.clear();
-      for (int64_t k : d->IntegerList("shape", Range::Between(1, 1e5))) node.domain.shape.push_back(static_cast<int>(k));
+      for (int64_t k : d->IntegerList("shape", Range::Between(1, 1e5)))
+        node.domain.shape.push_back(static_cast<int>(k));
     }
     if (auto v = d->OptQuantity("link_bandwidth", Dimension::kBandwidth, Range::Positive())) {
       node.domain.link_bandwidth = Bandwidth(*v);
@@ -41,7 +43,8 @@ void ParseNode(YamlMap& m, NodeSpec& node) {
       node.host.accelerators_per_host = static_cast<int>(*v);
     }
     if (auto v = h->OptInteger("cpus", Range::Between(0, 1e4))) node.host.cpus = static_cast<int>(*v);
-    if (auto v = h->OptQuantity("host_power", Dimension::kPower, Range::NonNegative())) node.host.host_power = Watts(*v);
+    if (auto v = h->OptQuantity("host_power", Dimension::kPower, Range::NonNegative()))
+      node.host.host_power = Watts(*v);
     if (auto v = h->OptInteger("nics", Range::Between(0, 1e4))) node.host.nics = static_cast<int>(*v);
     if (auto v = h->OptQuantity("price", Dimension::kMoney, Range::Positive())) node.host.price = Usd(*v);
     h->Finish();
@@ -59,7 +62,8 @@ void ParseNode(YamlMap& m, NodeSpec& node) {
     if (product != node.size) {
       m.Fail("domain", fmt::format("torus shape multiplies out to {} but size is {}", product, node.size));
     }
-    if (node.domain.link_bandwidth.value() <= 0) m.Fail("domain", "a torus domain needs domain.link_bandwidth > 0");
+    if (node.domain.link_bandwidth.value() <= 0)
+      m.Fail("domain", "a torus domain needs domain.link_bandwidth > 0");
   }
 }
 

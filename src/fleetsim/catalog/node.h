@@ -21,12 +21,12 @@ enum class DomainKind {
 
 struct DomainSpec {
   DomainKind kind = DomainKind::kSwitch;
-  Bandwidth bandwidth;              // per device per direction into the domain (switch)
-  Seconds latency = Seconds(2e-6);  // one-way small-message latency
+  Bandwidth bandwidth;                // per device per direction into the domain (switch)
+  Seconds latency = Seconds(2e-6);    // one-way small-message latency
   bool in_network_reduction = false;  // NVLink SHARP (NVLS) or similar
-  std::vector<int> shape;           // torus dimensions
-  Bandwidth link_bandwidth;         // torus: per link per direction
-  bool wraparound = true;           // torus: rings close (through the OCS for TPU cubes)
+  std::vector<int> shape;             // torus dimensions
+  Bandwidth link_bandwidth;           // torus: per link per direction
+  bool wraparound = true;             // torus: rings close (through the OCS for TPU cubes)
   // Achievable fraction of `bandwidth` for bulk collective traffic (protocol overhead). Default from
   // validation/collectives.csv: 8x H100 ring all-reduce reaches 370 of 450 GB/s.
   double efficiency = 0.82;

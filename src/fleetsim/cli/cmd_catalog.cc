@@ -1,4 +1,5 @@
-// `fleetsim catalog [chips|nodes|fabrics|models]`: what the built-in catalog holds, with the source of each figure.
+// `fleetsim catalog [chips|nodes|fabrics|models]`: what the built-in catalog holds, with the source of each
+// figure.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -81,7 +82,8 @@ void ShowNodes(const Catalog& c, OutputFormat format, std::ostream& out) {
     std::string domain = "switch";
     if (n.domain.kind == DomainKind::kTorus) {
       domain = "torus ";
-      for (size_t i = 0; i < n.domain.shape.size(); ++i) domain += (i ? "x" : "") + std::to_string(n.domain.shape[i]);
+      for (size_t i = 0; i < n.domain.shape.size(); ++i)
+        domain += (i ? "x" : "") + std::to_string(n.domain.shape[i]);
     }
     t.AddRow({n.id, n.name, n.accelerator, std::to_string(n.size), domain, GbPerS(n.DeviceBandwidth()),
               n.domain.in_network_reduction ? "yes" : "no", n.default_fabric});
@@ -111,10 +113,12 @@ void ShowFabrics(const Catalog& c, OutputFormat format, std::ostream& out) {
   Table t({"id", "name", "kind", "Gbps/port", "ports/acc", "tiers", "pod", "oversub"});
   for (const FabricSpec& f : c.fabrics()) {
     std::string over;
-    for (size_t i = 0; i < f.oversubscription.size(); ++i) over += (i ? ":" : "") + fmt::format("{:g}", f.oversubscription[i]);
-    t.AddRow({f.id, f.name, std::string(FabricKindName(f.kind)), fmt::format("{:g}", f.link_bandwidth.value() * 8 / 1e9),
-              fmt::format("{:g}", f.nics_per_accelerator), std::to_string(f.tiers),
-              f.pod_size > 0 ? std::to_string(f.pod_size) : "-", over.empty() ? "-" : over});
+    for (size_t i = 0; i < f.oversubscription.size(); ++i)
+      over += (i ? ":" : "") + fmt::format("{:g}", f.oversubscription[i]);
+    t.AddRow({f.id, f.name, std::string(FabricKindName(f.kind)),
+              fmt::format("{:g}", f.link_bandwidth.value() * 8 / 1e9), fmt::format("{:g}", f.nics_per_accelerator),
+              std::to_string(f.tiers), f.pod_size > 0 ? std::to_string(f.pod_size) : "-",
+              over.empty() ? "-" : over});
   }
   out << (format == OutputFormat::kCsv ? t.RenderCsv() : t.RenderText());
 }
@@ -152,7 +156,8 @@ void ShowModels(const Catalog& c, OutputFormat format, std::ostream& out) {
 }  // namespace
 
 Command AddCatalogCommand(CLI::App& root) {
-  auto* cmd = root.add_subcommand("catalog", "what the catalog holds (chips, nodes, fabrics, models), with sources");
+  auto* cmd =
+      root.add_subcommand("catalog", "what the catalog holds (chips, nodes, fabrics, models), with sources");
   auto options = std::make_shared<CommonOptions>();
   auto what = std::make_shared<std::string>("all");
   cmd->add_option("what", *what, "chips | nodes | fabrics | models (default: all)")

@@ -8,6 +8,7 @@
 
 #include "fleetsim/catalog/embedded_data.h"
 #include "fleetsim/cli/command.h"
+#include "fleetsim/cost/run_cost.h"
 #include "fleetsim/report/step_report.h"
 #include "fleetsim/report/table.h"
 #include "fleetsim/search/plan_search.h"
@@ -19,10 +20,11 @@ struct FleetRow {
   Scenario scenario;
   StepResult result;
   int64_t plans_evaluated = 0;
+  std::optional<RunCost> cost;
 };
 
 FleetRow RunFleet(const EmbeddedFile& file) {
-  FleetRow row{Scenario::Parse(std::string(file.content), std::string(file.path)), {}, 0};
+  FleetRow row{Scenario::Parse(std::string(file.content), std::string(file.path)), {}, 0, std::nullopt};
   const Scenario& s = row.scenario;
   const Estimator estimator(s.model, s.cluster, s.training);
   const SearchResult found = SearchPlans(estimator, s.model, s.cluster, s.training, PlanConstraints{}, 1);
@@ -32,6 +34,7 @@ FleetRow RunFleet(const EmbeddedFile& file) {
   } else {
     row.result = estimator.Evaluate(found.smallest->plan);
   }
+  row.cost = EvaluateRunCost(s, row.result);
   return row;
 }
 
@@ -51,6 +54,17 @@ Command AddDemoCommand(CLI::App& root) {
       for (const FleetRow& r : rows) {
         nlohmann::json j = StepResultJson(r.scenario, r.result);
         j["plans_evaluated"] = r.plans_evaluated;
+        const RunCost& c = *r.cost;
+        j["pue"] = c.datacenter.pue;
+        j["electricity_usd_per_kwh"] = c.datacenter.UsdPerKwh();
+        j["it_power_w"] = c.it_power.Total().value();
+        j["facility_power_w"] = c.facility_power.value();
+        j["facility_peak_power_w"] = c.facility_peak.value();
+        j["energy_j"] = c.energy.facility.value();
+        j["cost_basis"] = std::string(CostBasisName(c.basis));
+        j["cost_usd"] = c.cost ? nlohmann::json(c.CostUsd().value()) : nlohmann::json();
+        j["usd_per_million_tokens"] =
+            c.usd_per_million_tokens ? nlohmann::json(*c.usd_per_million_tokens) : nlohmann::json();
         fleets.push_back(j);
       }
       out << nlohmann::json{{"workload", "llama3-405b, 15.6T tokens, seq 8192, 2048 sequences per step"},
@@ -59,7 +73,8 @@ Command AddDemoCommand(CLI::App& root) {
           << "\n";
       return 0;
     }
-    Table t({"fleet", "chips", "best plan", "step", "MFU", "TFLOP/s/chip", "mem/chip", "tokens/s", "days to train"});
+    Table t(
+        {"fleet", "chips", "best plan", "step", "MFU", "TFLOP/s/chip", "mem/chip", "tokens/s", "days to train"});
     for (const FleetRow& r : rows) {
       const StepResult& x = r.result;
       t.AddRow({r.scenario.name, std::to_string(r.scenario.cluster.count), x.plan.Describe(),
@@ -77,6 +92,23 @@ Command AddDemoCommand(CLI::App& root) {
            "step, bf16\n";
     out << "Each fleet runs the fastest plan that fits in memory, found by `fleetsim search`.\n\n";
     out << t.RenderText();
+
+    Table money({"fleet", "PUE", "PUE from", "$/kWh", "facility MW", "energy GWh", "cost basis", "run cost",
+                 "$/M tokens"});
+    for (const FleetRow& r : rows) {
+      const RunCost& c = *r.cost;
+      money.AddRow({r.scenario.name, fmt::format("{:.2f}", c.datacenter.pue), c.datacenter.pue_basis,
+                    fmt::format("{:.4f}", c.datacenter.UsdPerKwh()),
+                    fmt::format("{:.1f}", c.facility_peak.value() / 1e6),
+                    fmt::format("{:.1f}", c.energy.facility.value() / 3.6e12), std::string(CostBasisName(c.basis)),
+                    c.cost ? fmt::format("${:.1f}M", c.CostUsd().value() / 1e6) : "-",
+                    c.usd_per_million_tokens ? fmt::format("${:.3f}", *c.usd_per_million_tokens) : "-"});
+    }
+    out << "\nEnergy and money of the whole run (facility MW at full load; `fleetsim cost <scenario>` shows every "
+           "input; cost basis: owned = capex and opex at list prices, cloud = public price per chip-hour, unknown "
+           "= "
+           "no public price):\n\n";
+    out << money.RenderText();
     out << "\nPlans: tp/pp/dp/cp = tensor/pipeline/data/context parallel, vpp = interleaved stages, mb = "
            "micro-batch, then recomputation and ZeRO stage.\n"
            "Scenarios: data/demo/*.yaml. Details of one fleet: fleetsim estimate <scenario.yaml>.\n";

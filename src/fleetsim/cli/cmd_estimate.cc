@@ -17,9 +17,15 @@ Command AddEstimateCommand(CLI::App& root) {
     const Scenario scenario = Scenario::Load(*path, options->Overrides());
     const StepResult result = EstimateScenario(scenario);
     switch (options->Format()) {
-      case OutputFormat::kJson: out << StepResultJson(scenario, result).dump(2) << "\n"; break;
-      case OutputFormat::kCsv: out << StepResultCsv(scenario, result); break;
-      case OutputFormat::kTable: out << StepResultText(scenario, result); break;
+      case OutputFormat::kJson:
+        out << StepResultJson(scenario, result).dump(2) << "\n";
+        break;
+      case OutputFormat::kCsv:
+        out << StepResultCsv(scenario, result);
+        break;
+      case OutputFormat::kTable:
+        out << StepResultText(scenario, result);
+        break;
     }
     return 0;
   };

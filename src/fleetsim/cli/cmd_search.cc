@@ -28,15 +28,18 @@ Command AddSearchCommand(CLI::App& root) {
     const Estimator estimator(s.model, s.cluster, s.training);
     PlanConstraints constraints;
     if (*keep) constraints = PlanConstraints::FromTraining(s.training);
-    const SearchResult found = SearchPlans(estimator, s.model, s.cluster, s.training, constraints,
-                                           static_cast<size_t>(*top));
+    const SearchResult found =
+        SearchPlans(estimator, s.model, s.cluster, s.training, constraints, static_cast<size_t>(*top));
     std::vector<StepResult> results;
     for (const RankedPlan& p : found.best) results.push_back(estimator.Evaluate(p.plan));
 
     if (options->Format() == OutputFormat::kJson) {
       nlohmann::json rows = nlohmann::json::array();
       for (const StepResult& r : results) rows.push_back(StepResultJson(s, r));
-      out << nlohmann::json{{"scenario", s.name}, {"evaluated", found.evaluated}, {"fitting", found.fitting}, {"plans", rows}}
+      out << nlohmann::json{{"scenario", s.name},
+                            {"evaluated", found.evaluated},
+                            {"fitting", found.fitting},
+                            {"plans", rows}}
                  .dump(2)
           << "\n";
       return 0;

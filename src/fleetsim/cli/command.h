@@ -46,7 +46,7 @@ Command AddEstimateCommand(CLI::App& root);
 Command AddSearchCommand(CLI::App& root);
 Command AddDemoCommand(CLI::App& root);
 Command AddCollectiveCommand(CLI::App& root);
-Command AddReliabilityCommand(CLI::App& root);
 Command AddCostCommand(CLI::App& root);
+Command AddReliabilityCommand(CLI::App& root);
 
 }  // namespace fleetsim

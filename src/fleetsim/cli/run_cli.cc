@@ -13,15 +13,17 @@ namespace fleetsim {
 namespace {
 
 // Every subcommand, in the order `fleetsim --help` lists them.
+// clang-format off
 constexpr CommandFactory kCommands[] = {
     AddDemoCommand,
     AddEstimateCommand,
     AddSearchCommand,
+    AddCollectiveCommand,
     AddReliabilityCommand,
     AddCostCommand,
-    AddCollectiveCommand,
     AddCatalogCommand,
 };
+// clang-format on
 
 }  // namespace
 

@@ -1,5 +1,5 @@
-// RunCli: the whole command line, callable in-process. Returns the exit code: 0 success, 1 a failure while running,
-// 2 bad input or usage (with `file:line: error: ...` on `err`).
+// RunCli: the whole command line, callable in-process. Returns the exit code: 0 success, 1 a failure while
+// running, 2 bad input or usage (with `file:line: error: ...` on `err`).
 #pragma once
 
 #include <iosfwd>

@@ -34,5 +34,4 @@ class InternalError : public std::logic_error {
 }  // namespace fleetsim
 
 // Always-on check for cheap invariants; a failure is a bug in fleetsim.
-#define FLEETSIM_CHECK(cond) \
-  ((cond) ? static_cast<void>(0) : ::fleetsim::CheckFailed(#cond, __FILE__, __LINE__))
+#define FLEETSIM_CHECK(cond) ((cond) ? static_cast<void>(0) : ::fleetsim::CheckFailed(#cond, __FILE__, __LINE__))

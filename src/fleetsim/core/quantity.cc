@@ -19,38 +19,53 @@ struct Unit {
 constexpr double kYear = 365.0 * 86400.0;
 constexpr double kMonth = kYear / 12.0;
 
-constexpr std::array kTimeUnits{Unit{"ns", 1e-9}, Unit{"us", 1e-6}, Unit{"ms", 1e-3}, Unit{"s", 1.0},
-                                Unit{"min", 60.0}, Unit{"h", 3600.0}, Unit{"d", 86400.0}, Unit{"month", kMonth},
-                                Unit{"y", kYear}};
-constexpr std::array kByteUnits{Unit{"B", 1.0},           Unit{"KB", 1e3},  Unit{"MB", 1e6},
-                                Unit{"GB", 1e9},          Unit{"TB", 1e12}, Unit{"PB", 1e15},
-                                Unit{"KiB", 1024.0},      Unit{"MiB", 1048576.0},
-                                Unit{"GiB", 1073741824.0}, Unit{"TiB", 1099511627776.0}};
-constexpr std::array kBandwidthUnits{
-    Unit{"B/s", 1.0},     Unit{"KB/s", 1e3},    Unit{"MB/s", 1e6},         Unit{"GB/s", 1e9},
-    Unit{"TB/s", 1e12},   Unit{"GiB/s", 1073741824.0}, Unit{"bps", 0.125}, Unit{"Kbps", 125.0},
-    Unit{"Mbps", 1.25e5}, Unit{"Gbps", 1.25e8}, Unit{"Tbps", 1.25e11}};
-constexpr std::array kFlopRateUnits{Unit{"FLOPS", 1.0},    Unit{"GFLOPS", 1e9},    Unit{"TFLOPS", 1e12},
-                                    Unit{"PFLOPS", 1e15},  Unit{"FLOP/s", 1.0},    Unit{"GFLOP/s", 1e9},
+constexpr std::array kTimeUnits{Unit{"ns", 1e-9},   Unit{"us", 1e-6},      Unit{"ms", 1e-3},
+                                Unit{"s", 1.0},     Unit{"min", 60.0},     Unit{"h", 3600.0},
+                                Unit{"d", 86400.0}, Unit{"month", kMonth}, Unit{"y", kYear}};
+constexpr std::array kByteUnits{Unit{"B", 1.0},
+                                Unit{"KB", 1e3},
+                                Unit{"MB", 1e6},
+                                Unit{"GB", 1e9},
+                                Unit{"TB", 1e12},
+                                Unit{"PB", 1e15},
+                                Unit{"KiB", 1024.0},
+                                Unit{"MiB", 1048576.0},
+                                Unit{"GiB", 1073741824.0},
+                                Unit{"TiB", 1099511627776.0}};
+constexpr std::array kBandwidthUnits{Unit{"B/s", 1.0},     Unit{"KB/s", 1e3},    Unit{"MB/s", 1e6},
+                                     Unit{"GB/s", 1e9},    Unit{"TB/s", 1e12},   Unit{"GiB/s", 1073741824.0},
+                                     Unit{"bps", 0.125},   Unit{"Kbps", 125.0},  Unit{"Mbps", 1.25e5},
+                                     Unit{"Gbps", 1.25e8}, Unit{"Tbps", 1.25e11}};
+constexpr std::array kFlopRateUnits{Unit{"FLOPS", 1.0},    Unit{"GFLOPS", 1e9},  Unit{"TFLOPS", 1e12},
+                                    Unit{"PFLOPS", 1e15},  Unit{"FLOP/s", 1.0},  Unit{"GFLOP/s", 1e9},
                                     Unit{"TFLOP/s", 1e12}, Unit{"PFLOP/s", 1e15}};
 constexpr std::array kPowerUnits{Unit{"W", 1.0}, Unit{"kW", 1e3}, Unit{"MW", 1e6}, Unit{"GW", 1e9}};
-constexpr std::array kEnergyUnits{Unit{"J", 1.0},      Unit{"kJ", 1e3},     Unit{"MJ", 1e6},
-                                  Unit{"GJ", 1e9},     Unit{"Wh", 3600.0},  Unit{"kWh", 3.6e6},
-                                  Unit{"MWh", 3.6e9},  Unit{"GWh", 3.6e12}};
+constexpr std::array kEnergyUnits{Unit{"J", 1.0},     Unit{"kJ", 1e3},    Unit{"MJ", 1e6},    Unit{"GJ", 1e9},
+                                  Unit{"Wh", 3600.0}, Unit{"kWh", 3.6e6}, Unit{"MWh", 3.6e9}, Unit{"GWh", 3.6e12}};
 constexpr std::array kMoneySuffixes{Unit{"", 1.0}, Unit{"k", 1e3}, Unit{"M", 1e6}, Unit{"B", 1e9}};
 
 std::span<const Unit> UnitsOf(Dimension dim) {
   switch (dim) {
-    case Dimension::kTime: return kTimeUnits;
-    case Dimension::kBytes: return kByteUnits;
-    case Dimension::kBandwidth: return kBandwidthUnits;
-    case Dimension::kFlopRate: return kFlopRateUnits;
-    case Dimension::kPower: return kPowerUnits;
-    case Dimension::kEnergy: return kEnergyUnits;
-    case Dimension::kMoneyPerTime: return kTimeUnits;
-    case Dimension::kMoneyPerEnergy: return kEnergyUnits;
-    case Dimension::kMoneyPerPower: return kPowerUnits;
-    case Dimension::kMoney: return {};
+    case Dimension::kTime:
+      return kTimeUnits;
+    case Dimension::kBytes:
+      return kByteUnits;
+    case Dimension::kBandwidth:
+      return kBandwidthUnits;
+    case Dimension::kFlopRate:
+      return kFlopRateUnits;
+    case Dimension::kPower:
+      return kPowerUnits;
+    case Dimension::kEnergy:
+      return kEnergyUnits;
+    case Dimension::kMoneyPerTime:
+      return kTimeUnits;
+    case Dimension::kMoneyPerEnergy:
+      return kEnergyUnits;
+    case Dimension::kMoneyPerPower:
+      return kPowerUnits;
+    case Dimension::kMoney:
+      return {};
   }
   return {};
 }
@@ -86,33 +101,52 @@ QuantityResult Fail(std::string_view text, Dimension dim, std::string_view why) 
 
 std::string_view DimensionName(Dimension dim) {
   switch (dim) {
-    case Dimension::kTime: return "a time";
-    case Dimension::kBytes: return "a size in bytes";
-    case Dimension::kBandwidth: return "a bandwidth";
-    case Dimension::kFlopRate: return "a compute rate";
-    case Dimension::kPower: return "a power";
-    case Dimension::kEnergy: return "an energy";
-    case Dimension::kMoney: return "an amount of money";
-    case Dimension::kMoneyPerTime: return "a price per time";
-    case Dimension::kMoneyPerEnergy: return "a price per energy";
-    case Dimension::kMoneyPerPower: return "a price per power";
+    case Dimension::kTime:
+      return "a time";
+    case Dimension::kBytes:
+      return "a size in bytes";
+    case Dimension::kBandwidth:
+      return "a bandwidth";
+    case Dimension::kFlopRate:
+      return "a compute rate";
+    case Dimension::kPower:
+      return "a power";
+    case Dimension::kEnergy:
+      return "an energy";
+    case Dimension::kMoney:
+      return "an amount of money";
+    case Dimension::kMoneyPerTime:
+      return "a price per time";
+    case Dimension::kMoneyPerEnergy:
+      return "a price per energy";
+    case Dimension::kMoneyPerPower:
+      return "a price per power";
   }
   return "a quantity";
 }
 
 std::string_view DimensionUnits(Dimension dim) {
   switch (dim) {
-    case Dimension::kTime: return "ns, us, ms, s, min, h, d, month, y (e.g. \"1.5us\", \"54d\")";
-    case Dimension::kBytes: return "B, KB, MB, GB, TB, PB, KiB, MiB, GiB, TiB (e.g. \"80GB\")";
+    case Dimension::kTime:
+      return "ns, us, ms, s, min, h, d, month, y (e.g. \"1.5us\", \"54d\")";
+    case Dimension::kBytes:
+      return "B, KB, MB, GB, TB, PB, KiB, MiB, GiB, TiB (e.g. \"80GB\")";
     case Dimension::kBandwidth:
       return "B/s, KB/s, MB/s, GB/s, TB/s, GiB/s, bps, Kbps, Mbps, Gbps, Tbps (e.g. \"400Gbps\", \"3.35TB/s\")";
-    case Dimension::kFlopRate: return "FLOPS, GFLOPS, TFLOPS, PFLOPS (e.g. \"989TFLOPS\")";
-    case Dimension::kPower: return "W, kW, MW, GW (e.g. \"700W\")";
-    case Dimension::kEnergy: return "J, kJ, MJ, GJ, Wh, kWh, MWh, GWh (e.g. \"12MWh\")";
-    case Dimension::kMoney: return "$ with an optional k, M or B (e.g. \"$50000\", \"$3.3k\")";
-    case Dimension::kMoneyPerTime: return "$ per s, min, h, d, month or y (e.g. \"$1.99/h\")";
-    case Dimension::kMoneyPerEnergy: return "$ per J, kWh or MWh (e.g. \"$0.08/kWh\")";
-    case Dimension::kMoneyPerPower: return "$ per W, kW or MW (e.g. \"$10M/MW\")";
+    case Dimension::kFlopRate:
+      return "FLOPS, GFLOPS, TFLOPS, PFLOPS (e.g. \"989TFLOPS\")";
+    case Dimension::kPower:
+      return "W, kW, MW, GW (e.g. \"700W\")";
+    case Dimension::kEnergy:
+      return "J, kJ, MJ, GJ, Wh, kWh, MWh, GWh (e.g. \"12MWh\")";
+    case Dimension::kMoney:
+      return "$ with an optional k, M or B (e.g. \"$50000\", \"$3.3k\")";
+    case Dimension::kMoneyPerTime:
+      return "$ per s, min, h, d, month or y (e.g. \"$1.99/h\")";
+    case Dimension::kMoneyPerEnergy:
+      return "$ per J, kWh or MWh (e.g. \"$0.08/kWh\")";
+    case Dimension::kMoneyPerPower:
+      return "$ per W, kW or MW (e.g. \"$10M/MW\")";
   }
   return "";
 }
@@ -169,12 +203,13 @@ std::string FormatQuantity(double value, Dimension dim) {
   };
   switch (dim) {
     case Dimension::kTime: {
-      static constexpr Prefixed t[] = {{1e-9, "ns"}, {1e-6, "us"}, {1e-3, "ms"}, {1.0, "s"},
+      static constexpr Prefixed t[] = {{1e-9, "ns"},  {1e-6, "us"},   {1e-3, "ms"}, {1.0, "s"},
                                        {3600.0, "h"}, {86400.0, "d"}, {kYear, "y"}};
       return pick(t);
     }
     case Dimension::kBytes: {
-      static constexpr Prefixed t[] = {{1.0, "B"}, {1e3, "KB"}, {1e6, "MB"}, {1e9, "GB"}, {1e12, "TB"}, {1e15, "PB"}};
+      static constexpr Prefixed t[] = {{1.0, "B"},  {1e3, "KB"},  {1e6, "MB"},
+                                       {1e9, "GB"}, {1e12, "TB"}, {1e15, "PB"}};
       return pick(t);
     }
     case Dimension::kBandwidth: {
@@ -197,9 +232,12 @@ std::string FormatQuantity(double value, Dimension dim) {
       static constexpr Prefixed t[] = {{1.0, "USD"}, {1e3, "kUSD"}, {1e6, "MUSD"}, {1e9, "BUSD"}};
       return pick(t);
     }
-    case Dimension::kMoneyPerTime: return fmt::format("${:.3g}/h", value * 3600.0);
-    case Dimension::kMoneyPerEnergy: return fmt::format("${:.3g}/kWh", value * 3.6e6);
-    case Dimension::kMoneyPerPower: return fmt::format("${:.3g}M/MW", value);
+    case Dimension::kMoneyPerTime:
+      return fmt::format("${:.3g}/h", value * 3600.0);
+    case Dimension::kMoneyPerEnergy:
+      return fmt::format("${:.3g}/kWh", value * 3.6e6);
+    case Dimension::kMoneyPerPower:
+      return fmt::format("${:.3g}M/MW", value);
   }
   return fmt::format("{}", value);
 }

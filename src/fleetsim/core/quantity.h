@@ -12,16 +12,16 @@ namespace fleetsim {
 
 // What a quantity measures, and so which units it accepts.
 enum class Dimension {
-  kTime,           // s (ns us ms s min h d y)
-  kBytes,          // B (B KB MB GB TB PB KiB MiB GiB TiB)
-  kBandwidth,      // B/s (B/s ... TB/s, GiB/s, bps ... Tbps)
-  kFlopRate,       // FLOP/s (FLOPS GFLOPS TFLOPS PFLOPS, or .../s spelt FLOP/s)
-  kPower,          // W (W kW MW GW)
-  kEnergy,         // J (J kJ MJ GJ Wh kWh MWh GWh)
-  kMoney,          // USD ($25000, $3.3k, $1.2M, $2B)
-  kMoneyPerTime,   // USD/s ($1.99/h, $500/month, $10/y)
-  kMoneyPerEnergy, // USD/J ($0.08/kWh, $80/MWh)
-  kMoneyPerPower,  // USD/W ($10M/MW, $12/W)
+  kTime,            // s (ns us ms s min h d y)
+  kBytes,           // B (B KB MB GB TB PB KiB MiB GiB TiB)
+  kBandwidth,       // B/s (B/s ... TB/s, GiB/s, bps ... Tbps)
+  kFlopRate,        // FLOP/s (FLOPS GFLOPS TFLOPS PFLOPS, or .../s spelt FLOP/s)
+  kPower,           // W (W kW MW GW)
+  kEnergy,          // J (J kJ MJ GJ Wh kWh MWh GWh)
+  kMoney,           // USD ($25000, $3.3k, $1.2M, $2B)
+  kMoneyPerTime,    // USD/s ($1.99/h, $500/month, $10/y)
+  kMoneyPerEnergy,  // USD/J ($0.08/kWh, $80/MWh)
+  kMoneyPerPower,   // USD/W ($10M/MW, $12/W)
 };
 
 // A short name for the kind ("a bandwidth") and the units it accepts, for error messages.

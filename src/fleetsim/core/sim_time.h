@@ -1,5 +1,5 @@
-// SimTime: the discrete-event engine's clock, an exact count of nanoseconds in int64 (about 292 years of range), so
-// that event order never depends on floating-point rounding. Conversions from Seconds round to the nearest
+// SimTime: the discrete-event engine's clock, an exact count of nanoseconds in int64 (about 292 years of range),
+// so that event order never depends on floating-point rounding. Conversions from Seconds round to the nearest
 // nanosecond (ties away from zero) and saturate at the ends of the range.
 #pragma once
 

@@ -19,7 +19,8 @@ std::string DescribeRange(Range r) {
   const bool has_min = std::isfinite(r.min);
   const bool has_max = std::isfinite(r.max);
   if (has_min && has_max) return fmt::format("between {:g} and {:g}", r.min, r.max);
-  if (has_min) return r.exclusive_min ? fmt::format("greater than {:g}", r.min) : fmt::format("at least {:g}", r.min);
+  if (has_min)
+    return r.exclusive_min ? fmt::format("greater than {:g}", r.min) : fmt::format("at least {:g}", r.min);
   if (has_max) return fmt::format("at most {:g}", r.max);
   return "finite";
 }
@@ -101,7 +102,8 @@ std::optional<std::string> YamlMap::OptString(const std::string& key) {
 std::string YamlMap::Choice(const std::string& key, const std::vector<std::string>& choices) {
   std::string value = String(key);
   if (std::find(choices.begin(), choices.end(), value) == choices.end()) {
-    Fail(key, fmt::format("'{}' is not allowed{}; allowed: {}", value, DidYouMean(value, choices), JoinList(choices)));
+    Fail(key,
+         fmt::format("'{}' is not allowed{}; allowed: {}", value, DidYouMean(value, choices), JoinList(choices)));
   }
   return value;
 }

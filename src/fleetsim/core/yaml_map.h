@@ -43,9 +43,9 @@ class YamlMap {
 
   const std::string& file() const { return *file_; }
   const std::string& path() const { return path_; }
-  int line() const;                        // line of this map (1-based)
+  int line() const;                          // line of this map (1-based)
   int LineOf(const std::string& key) const;  // line of key's value, or of this map when absent
-  bool Has(const std::string& key);        // records the key as known
+  bool Has(const std::string& key);          // records the key as known
   const YAML::Node& node() const { return node_; }
 
   std::string String(const std::string& key);

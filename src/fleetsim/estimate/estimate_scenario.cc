@@ -1,8 +1,8 @@
 // EstimateScenario: a scenario's plan evaluated, with its `auto` fields filled by plan search.
 #include <fmt/format.h>
 
-#include "fleetsim/estimate/estimator.h"
 #include "fleetsim/core/error.h"
+#include "fleetsim/estimate/estimator.h"
 #include "fleetsim/search/plan_search.h"
 
 namespace fleetsim {
@@ -11,7 +11,8 @@ StepResult EstimateScenario(const Scenario& s) {
   const Estimator estimator(s.model, s.cluster, s.training);
   const TrainingSpec& t = s.training;
   const PlanConstraints constraints = PlanConstraints::FromTraining(t);
-  const bool complete = t.parallelism && t.micro_batch && t.recompute && (t.parallelism->vpp || t.parallelism->pp == 1);
+  const bool complete =
+      t.parallelism && t.micro_batch && t.recompute && (t.parallelism->vpp || t.parallelism->pp == 1);
   if (complete) {
     Plan plan;
     const ParallelismSpec& p = *t.parallelism;
@@ -37,11 +38,13 @@ StepResult EstimateScenario(const Scenario& s) {
     r = estimator.Evaluate(found.smallest->plan);
     chosen.push_back("no plan fits in memory: showing the one that needs least");
   } else {
-    throw InputError(s.file, 0, "no valid parallelism plan for this model, cluster and batch (check that "
-                                "global_batch is divisible by the data-parallel size)");
+    throw InputError(s.file, 0,
+                     "no valid parallelism plan for this model, cluster and batch (check that "
+                     "global_batch is divisible by the data-parallel size)");
   }
   const Plan& p = r.plan;
-  if (!t.parallelism) chosen.push_back(fmt::format("parallelism tp={} pp={} dp={} cp={} ep={}", p.tp, p.pp, p.dp, p.cp, p.ep));
+  if (!t.parallelism)
+    chosen.push_back(fmt::format("parallelism tp={} pp={} dp={} cp={} ep={}", p.tp, p.pp, p.dp, p.cp, p.ep));
   if (!t.micro_batch) chosen.push_back(fmt::format("micro_batch={}", p.micro_batch));
   if (!t.parallelism || !t.parallelism->vpp) chosen.push_back(fmt::format("vpp={}", p.vpp));
   if (!t.recompute) chosen.push_back(fmt::format("recompute={}", RecomputeName(p.recompute)));

@@ -109,8 +109,10 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
   const int64_t stage = std::max<int64_t>(1, (model_.layers + plan.pp - 1) / plan.pp);
   const double stage_params = params_.LayerParams(0, stage);
   const double expert_params =
-      params_.moe_layers > 0 ? params_.moe_ffn_layer * static_cast<double>(std::min(stage, params_.moe_layers)) : 0;
-  const double edge = plan.pp == 1 ? params_.embedding + params_.logits : std::max(params_.embedding, params_.logits);
+      params_.moe_layers > 0 ? params_.moe_ffn_layer * static_cast<double>(std::min(stage, params_.moe_layers))
+                             : 0;
+  const double edge =
+      plan.pp == 1 ? params_.embedding + params_.logits : std::max(params_.embedding, params_.logits);
   const double dense_local = (stage_params - expert_params + edge) / plan.tp;
   const double expert_local = expert_params / (static_cast<double>(plan.tp) * plan.ep);
   const double g = GradientCommBytes(training_.precision);
@@ -118,7 +120,8 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
   const int64_t dense_ranks = static_cast<int64_t>(plan.dp) * plan.cp;
   const int64_t expert_ranks = std::max<int64_t>(1, dense_ranks / plan.ep);
   auto sync = [&](CollectiveOp op, double bytes_per_param) {
-    Seconds t = HierarchicalCollectiveTime(op, Bytes(dense_local * bytes_per_param), levels_.Levels(dense_ranks, plan.tp));
+    Seconds t =
+        HierarchicalCollectiveTime(op, Bytes(dense_local * bytes_per_param), levels_.Levels(dense_ranks, plan.tp));
     if (expert_local > 0) {
       t += HierarchicalCollectiveTime(op, Bytes(expert_local * bytes_per_param),
                                       levels_.Levels(expert_ranks, static_cast<int64_t>(plan.tp) * plan.ep));
@@ -142,8 +145,8 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
     }
   }
   const double update_params = plan.zero >= 1 ? dense_local / static_cast<double>(dense_ranks) +
-                                                     expert_local / static_cast<double>(expert_ranks)
-                                               : dense_local + expert_local;
+                                                    expert_local / static_cast<double>(expert_ranks)
+                                              : dense_local + expert_local;
   b.optimizer = kernels_.Elementwise(Bytes(update_params * kOptimizerBytesPerParam));
   return b;
 }
@@ -166,7 +169,7 @@ StepResult Estimator::Evaluate(const Plan& plan) const {
   r.step_time = r.breakdown.Total();
   const int64_t m = plan.MicroBatches(training_.global_batch);
   r.memory = DeviceMemory(model_, params_, plan, training_.seq_len, m, training_.precision,
-                                           cluster_.accelerator.efficiency.fused_attention);
+                          cluster_.accelerator.efficiency.fused_attention);
   r.capacity = capacity();
   r.fits = r.memory.Total() <= r.capacity;
   const double devices = static_cast<double>(cluster_.count);
@@ -179,14 +182,16 @@ StepResult Estimator::Evaluate(const Plan& plan) const {
   r.mfu = per_device_rate / peak;
   // Hardware FLOPs add the recomputed forward work of the transformer layers (not the logits).
   double recompute_per_token = 0;
-  const double layer_forward = (LayerLinearFlopsPerToken(model_, false) * static_cast<double>(params_.dense_layers) +
-                                LayerLinearFlopsPerToken(model_, true) * static_cast<double>(params_.moe_layers) +
-                                AttentionFlopsPerToken(model_, training_.seq_len) * static_cast<double>(model_.layers));
+  const double layer_forward =
+      (LayerLinearFlopsPerToken(model_, false) * static_cast<double>(params_.dense_layers) +
+       LayerLinearFlopsPerToken(model_, true) * static_cast<double>(params_.moe_layers) +
+       AttentionFlopsPerToken(model_, training_.seq_len) * static_cast<double>(model_.layers));
   if (plan.recompute == Recompute::kFull) recompute_per_token = layer_forward;
   if (plan.recompute == Recompute::kSelective) {
     recompute_per_token = AttentionFlopsPerToken(model_, training_.seq_len) * static_cast<double>(model_.layers);
   }
-  r.hfu = (r.model_flops_per_step + recompute_per_token * r.tokens_per_step) / r.step_time.value() / devices / peak;
+  r.hfu =
+      (r.model_flops_per_step + recompute_per_token * r.tokens_per_step) / r.step_time.value() / devices / peak;
   if (training_.tokens) r.time_to_train = Seconds(*training_.tokens / r.tokens_per_s);
   return r;
 }

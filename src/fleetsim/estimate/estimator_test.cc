@@ -51,7 +51,8 @@ training: {seq_len: 4096, global_batch: 256, micro_batch: 1, recompute: none, ze
            parallelism: {tp: 1, pp: 1, dp: 256}}
 )";
   std::string slow = fast;
-  slow.replace(slow.find("count: 256}"), 11, "count: 256, fabric: {preset: ib-ndr-400-clos, link_bandwidth: \"100Gbps\"}}");
+  slow.replace(slow.find("count: 256}"), 11,
+               "count: 256, fabric: {preset: ib-ndr-400-clos, link_bandwidth: \"100Gbps\"}}");
   const StepResult a = EstimateScenario(Make(fast));
   const StepResult b = EstimateScenario(Make(slow));
   EXPECT_GT(b.breakdown.dp_comm.value(), a.breakdown.dp_comm.value());

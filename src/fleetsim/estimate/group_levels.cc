@@ -9,8 +9,8 @@ GroupLevels::GroupLevels(const ClusterSpec& cluster) : cluster_(cluster) {
   domain_size_ = cluster.node.size;
   if (cluster.fabric.kind == FabricKind::kTorus) {
     // Cubes joined by optical circuit switches form one ICI torus up to the largest slice.
-    domain_size_ = cluster.fabric.max_slice > 0 ? std::min<int64_t>(cluster.count, cluster.fabric.max_slice)
-                                                : cluster.count;
+    domain_size_ =
+        cluster.fabric.max_slice > 0 ? std::min<int64_t>(cluster.count, cluster.fabric.max_slice) : cluster.count;
   }
   domain_size_ = std::max<int64_t>(1, std::min(domain_size_, cluster.count));
 }
@@ -21,9 +21,10 @@ Bandwidth GroupLevels::DomainBandwidth(int64_t span) const {
   // Torus: a group filling k dimensions runs bidirectional rings on 2k links at once (dimension by dimension).
   const int dims = static_cast<int>(std::max<size_t>(1, d.shape.size()));
   const int side = d.shape.empty() ? 4 : std::max(2, d.shape.front());
-  const int spanned = std::clamp(
-      static_cast<int>(std::ceil(std::log(static_cast<double>(span)) / std::log(static_cast<double>(side)) - 1e-9)),
-      1, dims);
+  const int spanned =
+      std::clamp(static_cast<int>(
+                     std::ceil(std::log(static_cast<double>(span)) / std::log(static_cast<double>(side)) - 1e-9)),
+                 1, dims);
   return d.link_bandwidth * (2.0 * spanned) * d.efficiency;
 }
 

@@ -25,7 +25,8 @@ class KernelModel {
   // Unfused attention (scores materialised in HBM): two batched GEMMs over all s x s pairs (masked ones too),
   // a fused scale-mask-softmax pass and, with `dropout`, a dropout pass. Backward: twice the GEMMs and passes.
   Seconds UnfusedAttentionForward(double batch_heads, double queries, double keys, double dim, bool dropout) const;
-  Seconds UnfusedAttentionBackward(double batch_heads, double queries, double keys, double dim, bool dropout) const;
+  Seconds UnfusedAttentionBackward(double batch_heads, double queries, double keys, double dim,
+                                   bool dropout) const;
   bool fused_attention() const { return efficiency_.fused_attention; }
   // An element-wise pass that reads and writes `bytes` in total.
   Seconds Elementwise(Bytes bytes) const;

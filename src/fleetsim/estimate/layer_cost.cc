@@ -80,8 +80,10 @@ LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
   // Element-wise traffic: norms and residuals on (sequence-parallel) hidden tensors, rotary on Q and K,
   // the FFN activation.
   const double hidden_tokens = sp ? tokens / t : tokens;
-  const Bytes elementwise(a * (kHiddenPasses * hidden_tokens * h + 2.0 * tokens * (q_local + kv_local) + ffn_elements));
-  const Seconds pointwise = kernels_.Elementwise(elementwise) + kernels_.kernel_overhead() * (kElementwiseKernels - 1);
+  const Bytes elementwise(
+      a * (kHiddenPasses * hidden_tokens * h + 2.0 * tokens * (q_local + kv_local) + ffn_elements));
+  const Seconds pointwise =
+      kernels_.Elementwise(elementwise) + kernels_.kernel_overhead() * (kElementwiseKernels - 1);
   // fp8 training casts every GEMM input to fp8 (read 16-bit, write 8-bit) in forward, and casts and transposes
   // the output gradients in backward (read 16-bit, write two 8-bit copies).
   Seconds cast_forward(0);
@@ -105,10 +107,9 @@ LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
   if (plan.tp > 1) {
     const Bytes full(tokens * h * a);
     const std::vector<LinkLevel> group = levels_.Levels(plan.tp, 1);
-    const Seconds per_block =
-        sp ? HierarchicalCollectiveTime(CollectiveOp::kAllGather, full, group) +
-                 HierarchicalCollectiveTime(CollectiveOp::kReduceScatter, full, group)
-           : HierarchicalCollectiveTime(CollectiveOp::kAllReduce, full, group);
+    const Seconds per_block = sp ? HierarchicalCollectiveTime(CollectiveOp::kAllGather, full, group) +
+                                       HierarchicalCollectiveTime(CollectiveOp::kReduceScatter, full, group)
+                                 : HierarchicalCollectiveTime(CollectiveOp::kAllReduce, full, group);
     const double passes = plan.recompute == Recompute::kFull ? 3.0 : 2.0;
     c.tp_comm = per_block * (2.0 * passes) * (1.0 - comm_overlap_);
   }
@@ -118,8 +119,8 @@ LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
     const Bytes kv_chunk(2.0 * tokens * kv_local * a);
     const std::vector<LinkLevel> group = levels_.Levels(plan.cp, plan.tp);
     const Seconds ring = HierarchicalCollectiveTime(CollectiveOp::kAllGather, kv_chunk * plan.cp, group);
-    c.cp_comm = std::max(Seconds(0), ring - c.attention_forward) +
-                std::max(Seconds(0), ring * 2.0 - attention_backward);
+    c.cp_comm =
+        std::max(Seconds(0), ring - c.attention_forward) + std::max(Seconds(0), ring * 2.0 - attention_backward);
   }
   // Expert parallelism: dispatch and combine all-to-all, forward and backward.
   if (moe_layer && m.moe.enabled() && plan.ep > 1) {

@@ -14,12 +14,12 @@
 namespace fleetsim {
 
 struct LayerCost {
-  Seconds forward;    // compute of the forward pass
-  Seconds backward;   // compute of the backward pass
-  Seconds recompute;  // compute repeated in the backward pass (full: the forward; selective: attention)
-  Seconds tp_comm;    // exposed tensor/sequence-parallel communication, forward + backward (+ recompute)
-  Seconds cp_comm;    // exposed context-parallel communication
-  Seconds ep_comm;    // exposed expert-parallel all-to-all
+  Seconds forward;            // compute of the forward pass
+  Seconds backward;           // compute of the backward pass
+  Seconds recompute;          // compute repeated in the backward pass (full: the forward; selective: attention)
+  Seconds tp_comm;            // exposed tensor/sequence-parallel communication, forward + backward (+ recompute)
+  Seconds cp_comm;            // exposed context-parallel communication
+  Seconds ep_comm;            // exposed expert-parallel all-to-all
   Seconds attention_forward;  // the fused attention share of `forward` (for selective recomputation)
 
   Seconds Compute() const { return forward + backward + recompute; }

@@ -23,7 +23,9 @@ struct StepBreakdown {
   Seconds dp_comm;    // exposed data-parallel gradient and parameter collectives
   Seconds optimizer;  // optimizer step
 
-  Seconds Total() const { return compute + tp_comm + cp_comm + ep_comm + pp_comm + pp_bubble + dp_comm + optimizer; }
+  Seconds Total() const {
+    return compute + tp_comm + cp_comm + ep_comm + pp_comm + pp_bubble + dp_comm + optimizer;
+  }
 };
 
 struct StepResult {

@@ -9,9 +9,9 @@ namespace fleetsim {
 namespace {
 
 nlohmann::json Breakdown(const StepBreakdown& b) {
-  return {{"compute", b.compute.value()},     {"tp_comm", b.tp_comm.value()},     {"cp_comm", b.cp_comm.value()},
-          {"ep_comm", b.ep_comm.value()},     {"pp_comm", b.pp_comm.value()},     {"pp_bubble", b.pp_bubble.value()},
-          {"dp_comm", b.dp_comm.value()},     {"optimizer", b.optimizer.value()}};
+  return {{"compute", b.compute.value()}, {"tp_comm", b.tp_comm.value()},    {"cp_comm", b.cp_comm.value()},
+          {"ep_comm", b.ep_comm.value()}, {"pp_comm", b.pp_comm.value()},    {"pp_bubble", b.pp_bubble.value()},
+          {"dp_comm", b.dp_comm.value()}, {"optimizer", b.optimizer.value()}};
 }
 
 std::string Gb(Bytes b) { return fmt::format("{:.1f} GB", b.value() / 1e9); }
@@ -91,13 +91,15 @@ std::string StepResultText(const Scenario& s, const StepResult& r) {
   row("total", r.step_time);
   out += t.RenderText();
   out += fmt::format("\nthroughput  {:.4g} tokens/s ({:.0f} per device), {:.0f} model TFLOP/s per device\n",
-                     r.tokens_per_s, r.tokens_per_s / static_cast<double>(s.cluster.count), r.model_tflops_per_device);
+                     r.tokens_per_s, r.tokens_per_s / static_cast<double>(s.cluster.count),
+                     r.model_tflops_per_device);
   out += fmt::format("utilisation MFU {:.1f}%, HFU {:.1f}% of {} dense peak\n", 100 * r.mfu, 100 * r.hfu,
                      PrecisionName(s.training.precision));
-  out += fmt::format("memory      {} of {} per device ({}): weights {}, gradients {}, optimizer {}, activations {}, "
-                     "reserve {}\n",
-                     Gb(r.memory.Total()), Gb(r.capacity), r.fits ? "fits" : "DOES NOT FIT", Gb(r.memory.weights),
-                     Gb(r.memory.gradients), Gb(r.memory.optimizer), Gb(r.memory.activations), Gb(r.memory.reserve));
+  out += fmt::format(
+      "memory      {} of {} per device ({}): weights {}, gradients {}, optimizer {}, activations {}, "
+      "reserve {}\n",
+      Gb(r.memory.Total()), Gb(r.capacity), r.fits ? "fits" : "DOES NOT FIT", Gb(r.memory.weights),
+      Gb(r.memory.gradients), Gb(r.memory.optimizer), Gb(r.memory.activations), Gb(r.memory.reserve));
   if (r.time_to_train) {
     out += fmt::format("training    {:.4g} tokens in {}\n", *s.training.tokens, FormatDuration(*r.time_to_train));
   }
@@ -105,13 +107,13 @@ std::string StepResultText(const Scenario& s, const StepResult& r) {
 }
 
 std::string StepResultCsv(const Scenario& s, const StepResult& r) {
-  Table t({"scenario", "accelerator", "count", "plan", "step_time_s", "tokens_per_s", "model_tflops_per_device", "mfu",
-           "hfu", "memory_per_device_bytes", "fits", "time_to_train_s"});
+  Table t({"scenario", "accelerator", "count", "plan", "step_time_s", "tokens_per_s", "model_tflops_per_device",
+           "mfu", "hfu", "memory_per_device_bytes", "fits", "time_to_train_s"});
   t.AddRow({s.name, s.cluster.accelerator.id, std::to_string(s.cluster.count), r.plan.Describe(),
             fmt::format("{:.6g}", r.step_time.value()), fmt::format("{:.6g}", r.tokens_per_s),
             fmt::format("{:.6g}", r.model_tflops_per_device), fmt::format("{:.4f}", r.mfu),
-            fmt::format("{:.4f}", r.hfu), fmt::format("{:.0f}", r.memory.Total().value()), r.fits ? "true" : "false",
-            r.time_to_train ? fmt::format("{:.6g}", r.time_to_train->value()) : ""});
+            fmt::format("{:.4f}", r.hfu), fmt::format("{:.0f}", r.memory.Total().value()),
+            r.fits ? "true" : "false", r.time_to_train ? fmt::format("{:.6g}", r.time_to_train->value()) : ""});
   return t.RenderCsv();
 }
 

@@ -33,7 +33,8 @@ std::string Table::RenderText() const {
   }
   auto rule = [&] {
     std::string line;
-    for (size_t i = 0; i < width.size(); ++i) line += std::string(width[i], '-') + (i + 1 < width.size() ? "  " : "");
+    for (size_t i = 0; i < width.size(); ++i)
+      line += std::string(width[i], '-') + (i + 1 < width.size() ? "  " : "");
     return line + "\n";
   };
   auto render = [&](const std::vector<std::string>& cells, bool header) {
@@ -41,7 +42,8 @@ std::string Table::RenderText() const {
     for (size_t i = 0; i < cells.size(); ++i) {
       const size_t pad = width[i] - cells[i].size();
       const bool right = !header && i > 0 && LooksNumeric(cells[i]);
-      line += right ? std::string(pad, ' ') + cells[i] : cells[i] + (i + 1 < cells.size() ? std::string(pad, ' ') : "");
+      line += right ? std::string(pad, ' ') + cells[i]
+                    : cells[i] + (i + 1 < cells.size() ? std::string(pad, ' ') : "");
       if (i + 1 < cells.size()) line += "  ";
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();

@@ -20,7 +20,8 @@ T ResolvePreset(YamlMap& parent, const std::string& key, const std::string& defa
   auto lookup = [&](const std::string& id, YamlMap& where, const std::string& where_key) -> T {
     const T* found = find(id);
     if (!found) {
-      where.Fail(where_key, fmt::format("unknown {} '{}'{}; known: {}", kind, id, DidYouMean(id, ids), JoinList(ids)));
+      where.Fail(where_key,
+                 fmt::format("unknown {} '{}'{}; known: {}", kind, id, DidYouMean(id, ids), JoinList(ids)));
     }
     return *found;
   };
@@ -47,14 +48,15 @@ ClusterSpec ParseCluster(YamlMap& root, const Catalog& catalog) {
   const std::string acc_id = m.String("accelerator");
   const Accelerator* acc = catalog.FindAccelerator(acc_id);
   if (!acc) {
-    m.Fail("accelerator", fmt::format("unknown accelerator '{}'{}; known: {}", acc_id,
-                                      DidYouMean(acc_id, catalog.AcceleratorIds()), JoinList(catalog.AcceleratorIds())));
+    m.Fail("accelerator",
+           fmt::format("unknown accelerator '{}'{}; known: {}", acc_id,
+                       DidYouMean(acc_id, catalog.AcceleratorIds()), JoinList(catalog.AcceleratorIds())));
   }
   c.accelerator = *acc;
   c.count = m.Integer("count", Range::Between(1, 1e8));
   c.node = ResolvePreset<NodeSpec>(
-      m, "node", acc->default_node, "node", catalog.NodeIds(), [&](const std::string& id) { return catalog.FindNode(id); },
-      ParseNode);
+      m, "node", acc->default_node, "node", catalog.NodeIds(),
+      [&](const std::string& id) { return catalog.FindNode(id); }, ParseNode);
   if (c.node.accelerator != acc->id) {
     m.Fail("node", fmt::format("node '{}' holds {} accelerators, not {}", c.node.id, c.node.accelerator, acc->id));
   }
@@ -63,7 +65,8 @@ ClusterSpec ParseCluster(YamlMap& root, const Catalog& catalog) {
       [&](const std::string& id) { return catalog.FindFabric(id); }, ParseFabric);
   if (auto v = m.OptInteger("datacenters", Range::Between(1, 64))) c.datacenters = static_cast<int>(*v);
   if (auto wan = m.OptMap("wan")) {
-    if (auto v = wan->OptQuantity("bandwidth", Dimension::kBandwidth, Range::Positive())) c.wan.bandwidth = Bandwidth(*v);
+    if (auto v = wan->OptQuantity("bandwidth", Dimension::kBandwidth, Range::Positive()))
+      c.wan.bandwidth = Bandwidth(*v);
     if (auto v = wan->OptQuantity("latency", Dimension::kTime, Range::NonNegative())) c.wan.latency = Seconds(*v);
     wan->Finish();
   }
@@ -72,14 +75,16 @@ ClusterSpec ParseCluster(YamlMap& root, const Catalog& catalog) {
   if (c.fabric.kind == FabricKind::kTorus && c.fabric.max_slice > 0 && c.count > c.fabric.max_slice) {
     const FabricSpec* dcn = catalog.FindFabric(c.fabric.dcn_fabric);
     if (!dcn) {
-      m.Fail("count", fmt::format("{} accelerators exceed one {} slice of {}, and the fabric names no dcn_fabric to "
-                                  "join slices",
-                                  c.count, c.fabric.id, c.fabric.max_slice));
+      m.Fail("count",
+             fmt::format("{} accelerators exceed one {} slice of {}, and the fabric names no dcn_fabric to "
+                         "join slices",
+                         c.count, c.fabric.id, c.fabric.max_slice));
     }
     c.dcn = *dcn;
   }
   if (c.count % c.datacenters != 0) {
-    m.Fail("datacenters", fmt::format("count {} does not split evenly over {} datacenters", c.count, c.datacenters));
+    m.Fail("datacenters",
+           fmt::format("count {} does not split evenly over {} datacenters", c.count, c.datacenters));
   }
   return c;
 }
@@ -119,8 +124,8 @@ ParallelismSpec ParseParallelism(YamlMap& m, const ClusterSpec& cluster, const M
   m.Finish();
 
   if (model_parallel * p.dp != cluster.count) {
-    m.FailHere(fmt::format("tp*pp*dp*cp = {}*{}*{}*{} = {} but cluster.count is {}; the product must equal count", p.tp,
-                           p.pp, p.dp, p.cp, model_parallel * p.dp, cluster.count));
+    m.FailHere(fmt::format("tp*pp*dp*cp = {}*{}*{}*{} = {} but cluster.count is {}; the product must equal count",
+                           p.tp, p.pp, p.dp, p.cp, model_parallel * p.dp, cluster.count));
   }
   if (model.heads % p.tp != 0) {
     m.Fail("tp", fmt::format("model heads {} are not divisible by tp {}", model.heads, p.tp));
@@ -145,8 +150,8 @@ ParallelismSpec ParseParallelism(YamlMap& m, const ClusterSpec& cluster, const M
       m.Fail("ep", fmt::format("ep {} does not divide the {} experts", p.ep, model.moe.experts));
     }
     if ((static_cast<int64_t>(p.dp) * p.cp) % p.ep != 0) {
-      m.Fail("ep", fmt::format("ep {} must divide dp*cp = {} (expert groups are drawn from data-parallel ranks)", p.ep,
-                               p.dp * p.cp));
+      m.Fail("ep", fmt::format("ep {} must divide dp*cp = {} (expert groups are drawn from data-parallel ranks)",
+                               p.ep, p.dp * p.cp));
     }
   }
   return p;
@@ -191,7 +196,8 @@ TrainingSpec ParseTraining(YamlMap& root, const ClusterSpec& cluster, const Mode
       m.Fail("seq_len", fmt::format("seq_len {} is not divisible by cp {}", t.seq_len, p.cp));
     }
   } else if (t.micro_batch && t.global_batch % *t.micro_batch != 0) {
-    m.Fail("micro_batch", fmt::format("micro_batch {} does not divide global_batch {}", *t.micro_batch, t.global_batch));
+    m.Fail("micro_batch",
+           fmt::format("micro_batch {} does not divide global_batch {}", *t.micro_batch, t.global_batch));
   }
   return t;
 }

@@ -36,8 +36,8 @@ struct Scenario {
   std::optional<EconomicsSpec> economics;
 
   // Parses and validates YAML text; `file` names it in messages.
-  static Scenario Parse(const std::string& text, const std::string& file, const std::vector<Override>& overrides = {},
-                        const Catalog& catalog = Catalog::BuiltIn());
+  static Scenario Parse(const std::string& text, const std::string& file,
+                        const std::vector<Override>& overrides = {}, const Catalog& catalog = Catalog::BuiltIn());
   static Scenario Load(const std::string& path, const std::vector<Override>& overrides = {},
                        const Catalog& catalog = Catalog::BuiltIn());
 };

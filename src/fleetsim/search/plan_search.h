@@ -32,9 +32,9 @@ struct RankedPlan {
 };
 
 struct SearchResult {
-  std::vector<RankedPlan> best;  // fastest first; plans that fit in memory only (unless none does)
-  int64_t evaluated = 0;         // plans scored
-  int64_t fitting = 0;           // of which fit in memory
+  std::vector<RankedPlan> best;        // fastest first; plans that fit in memory only (unless none does)
+  int64_t evaluated = 0;               // plans scored
+  int64_t fitting = 0;                 // of which fit in memory
   std::optional<RankedPlan> smallest;  // the plan needing least memory, for "nothing fits" reports
 };
 

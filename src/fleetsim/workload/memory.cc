@@ -60,7 +60,8 @@ MemoryBreakdown DeviceMemory(const ModelSpec& m, const ParamCounts& params, cons
   // Dense (attention, norms, dense FFN) and expert parameters of the most loaded stage, per device.
   const double layer_params = params.LayerParams(0, stage_layers);
   const double expert_share =
-      params.moe_layers > 0 ? params.moe_ffn_layer * static_cast<double>(std::min(stage_layers, params.moe_layers)) : 0;
+      params.moe_layers > 0 ? params.moe_ffn_layer * static_cast<double>(std::min(stage_layers, params.moe_layers))
+                            : 0;
   const double edge = plan.pp == 1 ? params.embedding + params.logits : std::max(params.embedding, params.logits);
   const double dense_params = (layer_params - expert_share + edge) / plan.tp;
   const double expert_params = expert_share / (static_cast<double>(plan.tp) * plan.ep);

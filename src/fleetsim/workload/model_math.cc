@@ -66,7 +66,8 @@ double AttentionFlopsPerToken(const ModelSpec& m, int64_t seq_len) {
 double ModelFlopsPerToken(const ModelSpec& m, int64_t seq_len) {
   const ParamCounts p = CountParams(m);
   const double dense = LayerLinearFlopsPerToken(m, false) * static_cast<double>(p.dense_layers);
-  const double moe = p.moe_layers > 0 ? LayerLinearFlopsPerToken(m, true) * static_cast<double>(p.moe_layers) : 0.0;
+  const double moe =
+      p.moe_layers > 0 ? LayerLinearFlopsPerToken(m, true) * static_cast<double>(p.moe_layers) : 0.0;
   const double attention = AttentionFlopsPerToken(m, seq_len) * static_cast<double>(m.layers);
   const double logits = 2.0 * static_cast<double>(m.hidden) * static_cast<double>(m.vocab);
   return 3.0 * (dense + moe + attention + logits);

@@ -1,12 +1,9 @@
 // Issue 4: bad input in the `reliability:` section gets a clear `file:line: error:` message and exit code 2.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
-#include "fleetsim/cli/run_cli.h"
+#include "cli_test_util.h"
 
 namespace fleetsim {
 namespace {
@@ -20,21 +17,13 @@ const char* kHeader =
     "  duration: \"7d\"\n"                            // line 6
     "  trials: 10\n";                                 // line 7
 
-struct CliResult {
-  int code;
-  std::string out;
-  std::string err;
-};
+using CliResult = testing::CliRun;
 
 CliResult RunOn(const std::string& name, const std::string& extra, std::vector<std::string> more = {}) {
-  const std::string path =
-      (std::filesystem::temp_directory_path() / ("fleetsim_issue4_" + name + ".yaml")).string();
-  std::ofstream(path) << kHeader << extra;
+  const std::string path = testing::WriteTempFile("fleetsim_issue4_" + name + ".yaml", kHeader + extra);
   std::vector<std::string> args = {"reliability", path};
   args.insert(args.end(), more.begin(), more.end());
-  std::ostringstream out, err;
-  const int code = RunCli(args, out, err);
-  return {code, out.str(), err.str()};
+  return testing::RunFleetsim(args);
 }
 
 TEST(Issue4, AValidSectionRunsWithExitCodeZero) {

@@ -3,13 +3,10 @@
 // unknown keys) gets exit code 2 and a `file:line: error:` message naming the key.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 
-#include "fleetsim/cli/run_cli.h"
+#include "cli_test_util.h"
 
 namespace fleetsim {
 namespace {
@@ -24,21 +21,13 @@ const char* kHeader =
     "  parallelism: {tp: 8, pp: 1}\n"            // line 7
     "  tokens: 1e9\n";                           // line 8
 
-struct CliResult {
-  int code;
-  std::string out;
-  std::string err;
-};
+using CliResult = testing::CliRun;
 
 CliResult RunOn(const std::string& name, const std::string& extra, std::vector<std::string> more = {}) {
-  const std::string path =
-      (std::filesystem::temp_directory_path() / ("fleetsim_issue5_" + name + ".yaml")).string();
-  std::ofstream(path) << kHeader << extra;
+  const std::string path = testing::WriteTempFile("fleetsim_issue5_" + name + ".yaml", kHeader + extra);
   std::vector<std::string> args = {"cost", path};
   args.insert(args.end(), more.begin(), more.end());
-  std::ostringstream out, err;
-  const int code = RunCli(args, out, err);
-  return {code, out.str(), err.str()};
+  return testing::RunFleetsim(args);
 }
 
 TEST(Issue5, JsonHasTheDesignKeys) {

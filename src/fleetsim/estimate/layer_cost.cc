@@ -114,13 +114,16 @@ LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
     c.tp_comm = per_block * (2.0 * passes) * (1.0 - comm_overlap_);
   }
   // Context parallelism: a ring passes each rank's keys and values (forward) and their gradients (backward),
-  // overlapped with the attention kernels.
+  // overlapped with the attention kernels. Each of the cp - 1 ring steps still waits for its block to arrive
+  // and runs its own attention kernel on a (s/cp x s/cp) block, in forward and in backward: that latency and
+  // launch cost is not hidden.
   if (plan.cp > 1) {
     const Bytes kv_chunk(2.0 * tokens * kv_local * a);
     const std::vector<LinkLevel> group = levels_.Levels(plan.cp, plan.tp);
     const Seconds ring = HierarchicalCollectiveTime(CollectiveOp::kAllGather, kv_chunk * plan.cp, group);
-    c.cp_comm =
-        std::max(Seconds(0), ring - c.attention_forward) + std::max(Seconds(0), ring * 2.0 - attention_backward);
+    const Seconds per_step = group.back().latency + kernels_.kernel_overhead();
+    c.cp_comm = std::max(Seconds(0), ring - c.attention_forward) +
+                std::max(Seconds(0), ring * 2.0 - attention_backward) + per_step * (3.0 * (plan.cp - 1));
   }
   // Expert parallelism: dispatch and combine all-to-all, forward and backward.
   if (moe_layer && m.moe.enabled() && plan.ep > 1) {

@@ -5,13 +5,30 @@
 // heap and is dropped when it reaches the top. Cost: push and pop O(log4 n); cancel O(1).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <new>
 #include <vector>
 
 #include "fleetsim/core/error.h"
 #include "fleetsim/core/sim_time.h"
 
 namespace fleetsim {
+
+// Allocates cache-line-aligned storage, so that the heap's groups of four children share one 64-byte line.
+template <class T>
+struct CacheLineAllocator {
+  using value_type = T;
+  CacheLineAllocator() = default;
+  template <class U>
+  CacheLineAllocator(const CacheLineAllocator<U>&) {}  // NOLINT: rebinding is implicit by design
+  T* allocate(size_t n) { return static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{64})); }
+  void deallocate(T* p, size_t) { ::operator delete (p, std::align_val_t{64}); }
+  template <class U>
+  bool operator==(const CacheLineAllocator<U>&) const {
+    return true;
+  }
+};
 
 // Receives events. The engine does not own handlers; they must outlive their pending events.
 class EventHandler {
@@ -35,6 +52,8 @@ class EventQueue {
   };
 
   // At most 2^24 - 1 events pending at once and 2^40 scheduled in a queue's life (checked).
+  EventQueue() : heap_(kPad) {}
+
   EventId Push(SimTime time, EventHandler* handler, uint64_t payload) {
     uint32_t slot;
     if (!free_.empty()) {
@@ -50,7 +69,7 @@ class EventQueue {
     slots_[slot] = {handler, payload, seq};
     const Key key{time.nanoseconds(), (seq << kSlotBits) | slot};
     heap_.push_back(key);
-    SiftUp(heap_.size() - 1);
+    SiftUp(heap_.size() - 1 - kPad);
     ++live_;
     return EventId{key.order};
   }
@@ -67,8 +86,8 @@ class EventQueue {
 
   // Removes the earliest live event into `out`; false when none is left.
   bool Pop(Event& out) {
-    while (!heap_.empty()) {
-      const Key top = heap_.front();
+    while (heap_.size() > kPad) {
+      const Key top = heap_[kPad];
       RemoveTop();
       const uint32_t slot = static_cast<uint32_t>(top.order & kSlotMask);
       Slot& s = slots_[slot];
@@ -85,8 +104,8 @@ class EventQueue {
 
   // Time of the earliest live event (dropping cancelled entries on top); Infinite when empty.
   SimTime PeekTime() {
-    while (!heap_.empty()) {
-      const Key& top = heap_.front();
+    while (heap_.size() > kPad) {
+      const Key& top = heap_[kPad];
       const uint32_t slot = static_cast<uint32_t>(top.order & kSlotMask);
       if (slots_[slot].seq == (top.order >> kSlotBits)) return SimTime::FromNanoseconds(top.time);
       free_.push_back(slot);
@@ -97,7 +116,7 @@ class EventQueue {
   size_t size() const { return live_; }
   bool empty() const { return live_ == 0; }
   void Reserve(size_t n) {
-    heap_.reserve(n);
+    heap_.reserve(n + kPad);
     slots_.reserve(n);
     free_.reserve(n);
   }
@@ -106,6 +125,9 @@ class EventQueue {
   static constexpr int kSlotBits = 24;
   static constexpr uint64_t kSlotMask = (uint64_t{1} << kSlotBits) - 1;
   static constexpr uint32_t kMaxSlots = (uint32_t{1} << kSlotBits) - 1;
+  // The heap's root sits at heap_[kPad]: with three unused entries in front, the four children of every node
+  // (logical 4i+1..4i+4, physical 4i+4..4i+7) fill exactly one 64-byte cache line.
+  static constexpr size_t kPad = 3;
 
   struct Key {
     int64_t time;
@@ -121,15 +143,17 @@ class EventQueue {
     return a.time < b.time || (a.time == b.time && a.order < b.order);
   }
 
+  // `i` is a logical index (root 0).
   void SiftUp(size_t i) {
-    const Key k = heap_[i];
+    Key* h = heap_.data() + kPad;
+    const Key k = h[i];
     while (i > 0) {
       const size_t parent = (i - 1) / 4;
-      if (!Less(k, heap_[parent])) break;
-      heap_[i] = heap_[parent];
+      if (!Less(k, h[parent])) break;
+      h[i] = h[parent];
       i = parent;
     }
-    heap_[i] = k;
+    h[i] = k;
   }
 
   // Bottom-up deletion: walk the hole at the root down to a leaf along the smaller children (one compare per
@@ -138,8 +162,9 @@ class EventQueue {
   void RemoveTop() {
     const Key last = heap_.back();
     heap_.pop_back();
-    const size_t n = heap_.size();
+    const size_t n = heap_.size() - kPad;
     if (n == 0) return;
+    Key* h = heap_.data() + kPad;
     size_t i = 0;
     while (true) {
       const size_t first = 4 * i + 1;
@@ -147,16 +172,16 @@ class EventQueue {
       size_t best = first;
       const size_t end = first + 4 < n ? first + 4 : n;
       for (size_t c = first + 1; c < end; ++c) {
-        if (Less(heap_[c], heap_[best])) best = c;
+        if (Less(h[c], h[best])) best = c;
       }
-      heap_[i] = heap_[best];
+      h[i] = h[best];
       i = best;
     }
-    heap_[i] = last;
+    h[i] = last;
     SiftUp(i);
   }
 
-  std::vector<Key> heap_;
+  std::vector<Key, CacheLineAllocator<Key>> heap_;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_;
   uint64_t sequence_ = 0;

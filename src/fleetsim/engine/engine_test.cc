@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <utility>
 #include <vector>
 
 namespace fleetsim {
@@ -85,6 +87,56 @@ TEST(EngineTest, HeapOrderHoldsForManyRandomEvents) {
     ++popped;
   }
   EXPECT_EQ(popped, 20000);
+}
+
+// After RunUntil looked ahead at a later event, scheduling between now and that event is still legal and runs
+// first (the queue rebuilds its buckets around the earlier time).
+TEST(EngineTest, SchedulingBeforeAPeekedEventRunsFirst) {
+  Engine e;
+  Recorder r;
+  r.engine = &e;
+  e.Schedule(Ns(100), &r, 1);
+  e.Schedule(Ns(1000), &r, 3);
+  e.RunUntil(Ns(500));  // runs 1, peeks at 1000
+  e.Schedule(Ns(600), &r, 2);
+  e.Run();
+  ASSERT_EQ(r.seen.size(), 3u);
+  EXPECT_EQ(r.seen[1], std::make_pair(int64_t{600}, uint64_t{2}));
+  EXPECT_EQ(r.seen[2], std::make_pair(int64_t{1000}, uint64_t{3}));
+}
+
+// The queue against a reference ordering under a mix of pushes, pops and cancellations, with many equal times.
+TEST(EngineTest, QueueMatchesASortedReferenceWithTiesAndCancellations) {
+  EventQueue q;
+  std::vector<std::pair<int64_t, uint64_t>> reference;  // (time, payload = insertion index), live ones
+  std::vector<EventId> ids;
+  uint64_t x = 99;
+  int64_t now = 0;
+  uint64_t next_payload = 0;
+  for (int round = 0; round < 6000; ++round) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    const int action = static_cast<int>((x >> 60) % 4);
+    if (action < 2 || reference.empty()) {
+      const int64_t t = now + static_cast<int64_t>((x >> 33) % 8);  // many ties
+      ids.push_back(q.Push(Ns(t), nullptr, next_payload));
+      reference.emplace_back(t, next_payload++);
+    } else if (action == 2) {
+      std::sort(reference.begin(), reference.end());
+      EventQueue::Event ev;
+      ASSERT_TRUE(q.Pop(ev));
+      EXPECT_EQ(ev.time.nanoseconds(), reference.front().first);
+      EXPECT_EQ(ev.payload, reference.front().second);
+      now = ev.time.nanoseconds();
+      reference.erase(reference.begin());
+    } else {
+      const uint64_t victim = (x >> 20) % next_payload;
+      const auto it =
+          std::find_if(reference.begin(), reference.end(), [&](const auto& p) { return p.second == victim; });
+      q.Cancel(ids[victim]);
+      if (it != reference.end()) reference.erase(it);
+    }
+    ASSERT_EQ(q.size(), reference.size());
+  }
 }
 
 }  // namespace

@@ -106,31 +106,22 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
   // Data parallelism over dp x cp ranks (experts: over dp x cp / ep). Gradients are ready after the last
   // micro-batch's backward, so that backward is all the reduction can hide behind; the parameter all-gather of
   // the distributed optimizer hides behind the first micro-batch's forward.
-  const int64_t stage = std::max<int64_t>(1, (model_.layers + plan.pp - 1) / plan.pp);
-  const double stage_params = params_.LayerParams(0, stage);
-  const double expert_params =
-      params_.moe_layers > 0 ? params_.moe_ffn_layer * static_cast<double>(std::min(stage, params_.moe_layers))
-                             : 0;
-  const double edge =
-      plan.pp == 1 ? params_.embedding + params_.logits : std::max(params_.embedding, params_.logits);
-  const double dense_local = (stage_params - expert_params + edge) / plan.tp;
-  const double expert_local = expert_params / (static_cast<double>(plan.tp) * plan.ep);
+  const DeviceParams device = DeviceStageParams(model_, params_, plan);
   const double g = GradientCommBytes(training_.precision);
   const double w = WeightCommBytes(training_.precision);
-  const int64_t dense_ranks = static_cast<int64_t>(plan.dp) * plan.cp;
-  const int64_t expert_ranks = std::max<int64_t>(1, dense_ranks / plan.ep);
   auto sync = [&](CollectiveOp op, double bytes_per_param) {
-    Seconds t =
-        HierarchicalCollectiveTime(op, Bytes(dense_local * bytes_per_param), levels_.Levels(dense_ranks, plan.tp));
-    if (expert_local > 0) {
-      t += HierarchicalCollectiveTime(op, Bytes(expert_local * bytes_per_param),
-                                      levels_.Levels(expert_ranks, static_cast<int64_t>(plan.tp) * plan.ep));
+    Seconds t = HierarchicalCollectiveTime(op, Bytes(device.dense * bytes_per_param),
+                                           levels_.Levels(device.dense_ranks, plan.tp));
+    if (device.expert > 0) {
+      t +=
+          HierarchicalCollectiveTime(op, Bytes(device.expert * bytes_per_param),
+                                     levels_.Levels(device.expert_ranks, static_cast<int64_t>(plan.tp) * plan.ep));
     }
     return t;
   };
   const Seconds mb_forward = (mix(costs.dense.forward, costs.moe.forward) + layer_tp / 2.0) * stage_layers;
   const Seconds mb_backward = layer_total * stage_layers - mb_forward;
-  if (dense_ranks > 1) {
+  if (device.dense_ranks > 1) {
     if (plan.zero == 0) {
       b.dp_comm = std::max(Seconds(0), sync(CollectiveOp::kAllReduce, g) - mb_backward);
     } else {
@@ -144,9 +135,9 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
       }
     }
   }
-  const double update_params = plan.zero >= 1 ? dense_local / static_cast<double>(dense_ranks) +
-                                                    expert_local / static_cast<double>(expert_ranks)
-                                              : dense_local + expert_local;
+  const double update_params = plan.zero >= 1 ? device.dense / static_cast<double>(device.dense_ranks) +
+                                                    device.expert / static_cast<double>(device.expert_ranks)
+                                              : device.dense + device.expert;
   b.optimizer = kernels_.Elementwise(Bytes(update_params * kOptimizerBytesPerParam));
   return b;
 }

@@ -21,6 +21,20 @@ int64_t MaxLayersPerStage(int64_t layers, int pp) { return (layers + pp - 1) / p
 
 }  // namespace
 
+DeviceParams DeviceStageParams(const ModelSpec& m, const ParamCounts& params, const Plan& plan) {
+  const int64_t stage_layers = MaxLayersPerStage(m.layers, plan.pp);
+  const double expert_share =
+      params.moe_layers > 0 ? params.moe_ffn_layer * static_cast<double>(std::min(stage_layers, params.moe_layers))
+                            : 0;
+  const double edge = plan.pp == 1 ? params.embedding + params.logits : std::max(params.embedding, params.logits);
+  DeviceParams d;
+  d.dense = (params.LayerParams(0, stage_layers) - expert_share + edge) / plan.tp;
+  d.expert = expert_share / (static_cast<double>(plan.tp) * plan.ep);
+  d.dense_ranks = static_cast<int64_t>(plan.dp) * plan.cp;
+  d.expert_ranks = std::max<int64_t>(1, d.dense_ranks / plan.ep);
+  return d;
+}
+
 Bytes LayerActivationBytes(const ModelSpec& m, const Plan& plan, int64_t seq_len, Precision precision,
                            bool fused_attention) {
   const double a = ActivationBytes(precision);
@@ -57,21 +71,12 @@ MemoryBreakdown DeviceMemory(const ModelSpec& m, const ParamCounts& params, cons
                              int64_t micro_batches, Precision precision, bool fused_attention) {
   const StateBytes per = BytesPerParam(precision);
   const int64_t stage_layers = MaxLayersPerStage(m.layers, plan.pp);
-  // Dense (attention, norms, dense FFN) and expert parameters of the most loaded stage, per device.
-  const double layer_params = params.LayerParams(0, stage_layers);
-  const double expert_share =
-      params.moe_layers > 0 ? params.moe_ffn_layer * static_cast<double>(std::min(stage_layers, params.moe_layers))
-                            : 0;
-  const double edge = plan.pp == 1 ? params.embedding + params.logits : std::max(params.embedding, params.logits);
-  const double dense_params = (layer_params - expert_share + edge) / plan.tp;
-  const double expert_params = expert_share / (static_cast<double>(plan.tp) * plan.ep);
   // ZeRO shards over the data-parallel ranks (and context-parallel ones, which hold the same weights).
-  const double dense_shards = static_cast<double>(plan.dp) * plan.cp;
-  const double expert_shards = std::max(1.0, dense_shards / plan.ep);
+  const DeviceParams device = DeviceStageParams(m, params, plan);
   auto sharded = [&](double bytes_per_param, int from_stage) {
     const bool shard = plan.zero >= from_stage;
-    return dense_params * bytes_per_param / (shard ? dense_shards : 1.0) +
-           expert_params * bytes_per_param / (shard ? expert_shards : 1.0);
+    return device.dense * bytes_per_param / (shard ? static_cast<double>(device.dense_ranks) : 1.0) +
+           device.expert * bytes_per_param / (shard ? static_cast<double>(device.expert_ranks) : 1.0);
   };
   MemoryBreakdown mem;
   mem.optimizer = Bytes(sharded(per.optimizer, 1));

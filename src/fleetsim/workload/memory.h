@@ -24,6 +24,18 @@ struct MemoryBreakdown {
   Bytes Total() const { return weights + gradients + optimizer + activations + reserve; }
 };
 
+// The parameters one device holds on the most loaded pipeline stage (an uneven split gives it ceil(layers/pp)
+// layers; the first stage holds the embedding, the last the logits, a single stage both): dense weights split by
+// tensor parallelism and replicated over dp x cp ranks, expert weights split by tp x ep and replicated over
+// dp x cp / ep ranks. ZeRO shards and data-parallel collectives run over those replica groups.
+struct DeviceParams {
+  double dense = 0;
+  double expert = 0;
+  int64_t dense_ranks = 1;   // dp x cp
+  int64_t expert_ranks = 1;  // dp x cp / ep
+};
+DeviceParams DeviceStageParams(const ModelSpec& model, const ParamCounts& params, const Plan& plan);
+
 // Framework reserve per device (context, NCCL buffers, fragmentation): a fixed amount, see docs/estimator.md.
 inline constexpr Bytes kFrameworkReserve = Bytes(3e9);
 

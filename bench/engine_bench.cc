@@ -12,7 +12,6 @@ namespace {
 void BM_EventQueueHold(benchmark::State& state) {
   const auto pending = static_cast<int64_t>(state.range(0));
   EventQueue q;
-  q.Reserve(static_cast<size_t>(pending) + 1);
   uint64_t x = 88172645463325252ULL;
   const auto next = [&x] {
     x ^= x << 13;

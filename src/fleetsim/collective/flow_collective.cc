@@ -19,27 +19,33 @@ uint64_t TransferHash(const Transfer& t) {
 void RunPhases(const Network& net, const std::vector<Phase>& phases, std::vector<double>& job_times,
                int64_t& flows) {
   FlowSimulator sim(net.topology());
-  std::vector<FlowRequest> requests;
+  FlowSet set;
+  std::vector<int32_t> links;
   for (const Phase& ph : phases) {
-    requests.clear();
-    requests.reserve(ph.transfers.size());
+    set.Clear();
+    set.Reserve(ph.transfers.size(), ph.transfers.size() * 8);
     for (const Transfer& t : ph.transfers) {
-      Path p;
-      if (t.kind == TransferKind::kToSwitch)
-        p = net.RouteToSwitch(t.src);
-      else if (t.kind == TransferKind::kFromSwitch)
-        p = net.RouteFromSwitch(t.dst);
-      else
-        p = net.Route(t.src, t.dst, TransferHash(t));
-      requests.push_back({std::move(p.links), t.bytes, t.cap, p.latency});
+      double latency = 0;
+      if (t.kind == TransferKind::kToSwitch) {
+        const Path p = net.RouteToSwitch(t.src);
+        links = p.links;
+        latency = p.latency;
+      } else if (t.kind == TransferKind::kFromSwitch) {
+        const Path p = net.RouteFromSwitch(t.dst);
+        links = p.links;
+        latency = p.latency;
+      } else {
+        latency = net.RouteInto(t.src, t.dst, TransferHash(t), links);
+      }
+      set.Add(links, t.bytes, t.cap, latency);
     }
-    flows += static_cast<int64_t>(requests.size());
-    const std::vector<double> done = sim.Run(requests);
+    flows += static_cast<int64_t>(set.size());
+    const std::vector<double> done = sim.Run(set);
     std::vector<double> end(job_times.size(), -1), lat(job_times.size(), 0);
     for (size_t i = 0; i < done.size(); ++i) {
       const size_t j = ph.transfers[i].job;
       end[j] = std::max(end[j], done[i]);
-      lat[j] = std::max(lat[j], requests[i].latency);
+      lat[j] = std::max(lat[j], set.latency(i));
     }
     for (size_t j = 0; j < job_times.size(); ++j) {
       if (end[j] < 0) continue;

@@ -73,11 +73,15 @@ Phase RingStep(const std::vector<std::vector<int64_t>>& orders, double chunk, in
                bool representative) {
   Phase ph;
   ph.repeat = repeat;
-  for (size_t ch = 0; ch < orders.size(); ++ch) {
-    const std::vector<int64_t>& o = orders[ch];
-    const size_t last = representative ? 1 : o.size();
-    for (size_t i = 0; i < last; ++i)
+  // Position-major: the channels' transfers at one position leave the same domain, so the flow model meets
+  // them together and walks the topology's links once instead of once per channel.
+  const size_t last = representative ? 1 : orders.front().size();
+  ph.transfers.reserve(last * orders.size());
+  for (size_t i = 0; i < last; ++i) {
+    for (size_t ch = 0; ch < orders.size(); ++ch) {
+      const std::vector<int64_t>& o = orders[ch];
       ph.transfers.push_back(Peer(o[i], o[(i + 1) % o.size()], chunk, static_cast<uint32_t>(ch)));
+    }
   }
   return ph;
 }

@@ -1,37 +1,41 @@
 #include "fleetsim/net/flow_model.h"
 
 #include <algorithm>
-#include <functional>
 
 #include "fleetsim/core/error.h"
 
 namespace fleetsim {
 
 FlowModel::FlowModel(const Topology& topo)
-    : topo_(topo),
-      link_flows_(topo.num_links()),
-      link_mark_(topo.num_links(), 0),
-      remaining_(topo.num_links(), 0),
-      count_(topo.num_links(), 0) {}
+    : topo_(topo), link_head_(topo.num_links(), -1), links_(topo.num_links()) {}
 
-void FlowModel::MarkLinks(const Flow& f) {
-  for (uint32_t i = 0; i < f.length; ++i) dirty_.push_back(path_pool_[f.begin + i]);
+void FlowModel::MarkDirty(int32_t link) {
+  if (all_dirty_) return;
+  dirty_.push_back(link);
+  // Past one entry per link the whole-model pass is taken anyway; stop listing.
+  if (dirty_.size() > link_head_.size()) all_dirty_ = true;
 }
 
-int32_t FlowModel::Add(const std::vector<int32_t>& links, double cap) {
+void FlowModel::MarkLinks(const Flow& f) {
+  for (uint32_t i = 0; i < f.length; ++i) MarkDirty(hops_[f.begin + i].link);
+}
+
+int32_t FlowModel::Add(std::span<const int32_t> links, double cap) {
   FLEETSIM_CHECK(cap > 0);
   Flow f;
-  f.begin = static_cast<uint32_t>(path_pool_.size());
+  f.begin = static_cast<uint32_t>(hops_.size());
   f.length = static_cast<uint32_t>(links.size());
   f.cap = cap;
   f.alive = true;
   f.rate = links.empty() ? cap : 0;
-  path_pool_.insert(path_pool_.end(), links.begin(), links.end());
   const auto id = static_cast<int32_t>(flows_.size());
+  for (int32_t l : links) {
+    int32_t& head = link_head_[static_cast<size_t>(l)];
+    hops_.push_back({l, id, head});
+    head = static_cast<int32_t>(hops_.size() - 1);
+    MarkDirty(l);
+  }
   flows_.push_back(f);
-  flow_mark_.push_back(0);
-  for (int32_t l : links) link_flows_[static_cast<size_t>(l)].push_back(id);
-  MarkLinks(f);
   ++active_;
   return id;
 }
@@ -45,107 +49,161 @@ void FlowModel::Remove(int32_t id) {
   MarkLinks(f);
 }
 
+void FlowModel::Reserve(size_t flows, size_t hops) {
+  flows_.reserve(flows_.size() + flows);
+  hops_.reserve(hops_.size() + hops);
+}
+
 void FlowModel::Clear() {
-  for (size_t i = 0; i < flows_.size(); ++i) {
-    const Flow& f = flows_[i];
-    for (uint32_t k = 0; k < f.length; ++k) link_flows_[static_cast<size_t>(path_pool_[f.begin + k])].clear();
-  }
+  for (const Hop& h : hops_) link_head_[static_cast<size_t>(h.link)] = -1;
   flows_.clear();
-  flow_mark_.clear();
-  path_pool_.clear();
+  hops_.clear();
   dirty_.clear();
+  all_dirty_ = false;
   active_ = 0;
 }
 
-void FlowModel::Solve(std::vector<int32_t>* touched) {
-  if (dirty_.empty()) return;
-  // 1. The components reachable from the dirty links through shared flows.
+// The links whose flows must be re-solved: the components reachable from the dirty links through shared flows,
+// found by a breadth-first search that also unlinks removed flows' hops from the link lists. When the dirty links
+// are a large share of all links (the first solve, or every flow of a symmetric step ending at once) the search
+// would visit nearly everything in random order, so every live flow is taken in one sequential pass instead;
+// solving a component that did not change gives it the same rates, which the simulator then leaves alone. Sets
+// each link's count of live flows, and marks every flow that is not to be solved as frozen.
+void FlowModel::CollectComponents() {
   ++epoch_;
   comp_links_.clear();
   comp_flows_.clear();
-  for (int32_t l : dirty_) {
-    if (link_mark_[static_cast<size_t>(l)] == epoch_) continue;
-    link_mark_[static_cast<size_t>(l)] = epoch_;
-    comp_links_.push_back(l);
+  if (!all_dirty_) {
+    for (int32_t l : dirty_) {
+      LinkState& s = links_[static_cast<size_t>(l)];
+      if (s.mark == epoch_) continue;
+      s.mark = epoch_;
+      comp_links_.push_back(l);
+    }
   }
   dirty_.clear();
-  for (size_t qi = 0; qi < comp_links_.size(); ++qi) {
-    auto& list = link_flows_[static_cast<size_t>(comp_links_[qi])];
-    size_t keep = 0;
-    for (int32_t fid : list) {
-      const Flow& f = flows_[static_cast<size_t>(fid)];
+  if (all_dirty_ || comp_links_.size() * 8 > links_.size()) {
+    all_dirty_ = false;
+    comp_links_.clear();
+    comp_links_.reserve(links_.size());
+    comp_flows_.reserve(flows_.size());
+    for (LinkState& s : links_) s.count = 0;
+    for (size_t fi = 0; fi < flows_.size(); ++fi) {
+      Flow& f = flows_[fi];
+      f.frozen = !f.alive;  // removed flows still listed on links are skipped as if frozen
       if (!f.alive) continue;
-      list[keep++] = fid;
-      if (flow_mark_[static_cast<size_t>(fid)] == epoch_) continue;
-      flow_mark_[static_cast<size_t>(fid)] = epoch_;
-      comp_flows_.push_back(fid);
+      comp_flows_.push_back(static_cast<int32_t>(fi));
+      for (uint32_t k = 0; k < f.length; ++k) ++links_[static_cast<size_t>(hops_[f.begin + k].link)].count;
+    }
+    for (size_t l = 0; l < links_.size(); ++l) {
+      if (links_[l].count > 0) comp_links_.push_back(static_cast<int32_t>(l));
+    }
+    return;
+  }
+  for (size_t qi = 0; qi < comp_links_.size(); ++qi) {
+    const auto l = static_cast<size_t>(comp_links_[qi]);
+    int32_t count = 0;
+    for (int32_t* at = &link_head_[l]; *at >= 0;) {
+      Hop& h = hops_[static_cast<size_t>(*at)];
+      Flow& f = flows_[static_cast<size_t>(h.flow)];
+      if (!f.alive) {
+        *at = h.next;  // unlink a removed flow's hop
+        continue;
+      }
+      ++count;
+      at = &h.next;
+      if (f.mark == epoch_) continue;
+      f.mark = epoch_;
+      f.frozen = false;
+      comp_flows_.push_back(h.flow);
       for (uint32_t k = 0; k < f.length; ++k) {
-        const int32_t l2 = path_pool_[f.begin + k];
-        if (link_mark_[static_cast<size_t>(l2)] == epoch_) continue;
-        link_mark_[static_cast<size_t>(l2)] = epoch_;
+        const int32_t l2 = hops_[f.begin + k].link;
+        LinkState& s = links_[static_cast<size_t>(l2)];
+        if (s.mark == epoch_) continue;
+        s.mark = epoch_;
         comp_links_.push_back(l2);
       }
     }
-    list.resize(keep);
+    links_[l].count = count;
   }
-  // 2. Progressive filling: repeatedly saturate the link (or flow cap) with the smallest fair share. Shares only
-  //    grow as flows freeze, so a lazy min-heap of (share, link) stays valid.
-  const auto greater = std::greater<std::pair<double, int32_t>>();
-  heap_.clear();
+  // Later passes walk the flows and links; in id order they touch memory in order. A large component is listed
+  // again by a sequential scan of the marks, a small one is left as found.
+  if (comp_flows_.size() * 8 > flows_.size()) {
+    comp_flows_.clear();
+    for (size_t f = 0; f < flows_.size(); ++f) {
+      if (flows_[f].mark == epoch_) comp_flows_.push_back(static_cast<int32_t>(f));
+    }
+  }
+  if (comp_links_.size() * 8 > links_.size()) {
+    comp_links_.clear();
+    for (size_t l = 0; l < links_.size(); ++l) {
+      if (links_[l].mark == epoch_) comp_links_.push_back(static_cast<int32_t>(l));
+    }
+  }
+}
+
+void FlowModel::Solve(std::vector<int32_t>* touched) {
+  if (dirty_.empty() && !all_dirty_) return;
+  CollectComponents();
+  // Progressive filling: repeatedly saturate the link (or flow cap) with the smallest fair share. Freezing flows
+  // at the smallest share can only raise the share of the other links they cross, so the smallest share never
+  // decreases: the links wait in a monotone radix heap keyed by their share, which may be stale (too low). An
+  // entry reaching the top is refreshed and pushed again if it went up, so each freeze costs O(path).
+  heap_.Clear();
   capped_.clear();
   for (int32_t l : comp_links_) {
-    const auto i = static_cast<size_t>(l);
-    remaining_[i] = topo_.link(l).capacity;
-    count_[i] = static_cast<int32_t>(link_flows_[i].size());
-    if (count_[i] > 0) heap_.emplace_back(remaining_[i] / count_[i], l);
+    LinkState& s = links_[static_cast<size_t>(l)];
+    s.remaining = topo_.link(l).capacity;
+    if (s.count > 0) heap_.Push({ShareKey(s.remaining / s.count), l});
   }
-  std::make_heap(heap_.begin(), heap_.end(), greater);
-  frozen_.resize(flows_.size());
-  size_t unfrozen = 0;
+  size_t unfrozen = comp_flows_.size();
   for (int32_t fid : comp_flows_) {
-    Flow& f = flows_[static_cast<size_t>(fid)];
-    frozen_[static_cast<size_t>(fid)] = 0;
-    ++unfrozen;
+    const Flow& f = flows_[static_cast<size_t>(fid)];
     if (f.cap < kNoCap) capped_.emplace_back(f.cap, fid);
   }
   std::sort(capped_.begin(), capped_.end());
   size_t next_cap = 0;
-  const auto freeze = [&](int32_t fid, double rate, int32_t skip_link) {
-    Flow& f = flows_[static_cast<size_t>(fid)];
+  const auto freeze = [&](Flow& f, double rate) {
     f.rate = rate;
-    frozen_[static_cast<size_t>(fid)] = 1;
+    f.frozen = true;
     --unfrozen;
     for (uint32_t k = 0; k < f.length; ++k) {
-      const int32_t l = path_pool_[f.begin + k];
-      const auto i = static_cast<size_t>(l);
-      remaining_[i] = std::max(0.0, remaining_[i] - rate);
-      --count_[i];
-      if (l != skip_link && count_[i] > 0) {
-        heap_.emplace_back(remaining_[i] / count_[i], l);
-        std::push_heap(heap_.begin(), heap_.end(), greater);
-      }
+      LinkState& s = links_[static_cast<size_t>(hops_[f.begin + k].link)];
+      s.remaining = std::max(0.0, s.remaining - rate);
+      --s.count;
     }
   };
   while (unfrozen > 0) {
-    while (!heap_.empty()) {
-      const auto [share, l] = heap_.front();
-      const auto i = static_cast<size_t>(l);
-      if (count_[i] > 0 && share == remaining_[i] / count_[i]) break;
-      std::pop_heap(heap_.begin(), heap_.end(), greater);
-      heap_.pop_back();
+    // The top entry, once current, is the smallest share: every other entry is at most its link's share.
+    int32_t bottleneck = -1;
+    double link_share = kNoCap;
+    while (heap_.Ready()) {
+      const LinkShare top = heap_.Top();
+      const LinkState& s = links_[static_cast<size_t>(top.link)];
+      if (s.count == 0) {
+        heap_.PopTop();
+        continue;
+      }
+      const double current = s.remaining / s.count;
+      const uint64_t key = ShareKey(current);
+      if (key <= top.key) {
+        bottleneck = top.link;
+        link_share = current;
+        break;
+      }
+      heap_.PopTop();
+      heap_.Push({key, top.link});
     }
-    while (next_cap < capped_.size() && frozen_[static_cast<size_t>(capped_[next_cap].second)]) ++next_cap;
-    const double link_share = heap_.empty() ? kNoCap : heap_.front().first;
+    while (next_cap < capped_.size() && flows_[static_cast<size_t>(capped_[next_cap].second)].frozen) ++next_cap;
     if (next_cap < capped_.size() && capped_[next_cap].first <= link_share) {
-      freeze(capped_[next_cap].second, capped_[next_cap].first, -1);
+      freeze(flows_[static_cast<size_t>(capped_[next_cap].second)], capped_[next_cap].first);
       continue;
     }
-    if (heap_.empty()) break;  // only link-less flows remain; they keep rate = cap
-    const int32_t l = heap_.front().second;
-    std::pop_heap(heap_.begin(), heap_.end(), greater);
-    heap_.pop_back();
-    for (int32_t fid : link_flows_[static_cast<size_t>(l)]) {
-      if (!frozen_[static_cast<size_t>(fid)]) freeze(fid, link_share, l);
+    if (bottleneck < 0) break;  // only link-less flows remain; they keep rate = cap
+    heap_.PopTop();
+    for (int32_t h = link_head_[static_cast<size_t>(bottleneck)]; h >= 0; h = hops_[static_cast<size_t>(h)].next) {
+      Flow& f = flows_[static_cast<size_t>(hops_[static_cast<size_t>(h)].flow)];
+      if (!f.frozen) freeze(f, link_share);
     }
   }
   if (touched) touched->insert(touched->end(), comp_flows_.begin(), comp_flows_.end());

@@ -3,14 +3,22 @@
 // without slowing one that is no faster. A flow may carry its own injection cap. Adding or removing a flow only
 // marks its links dirty; Solve() recomputes the connected components of flows that share links with a change, so
 // untouched traffic elsewhere keeps its rates. Borrows the topology (it must outlive the model).
+//
+// Storage is flat, so that 100,000 flows cost a few allocations: every hop of every flow is one record in a
+// single array, and the hops crossing one link are chained through it (an intrusive list per link), which is how
+// the model finds the flows of a link without a container per link.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
+#include <span>
 #include <utility>
 #include <vector>
 
+#include "fleetsim/core/radix_heap.h"
 #include "fleetsim/net/topology.h"
 
 namespace fleetsim {
@@ -22,41 +30,68 @@ class FlowModel {
   explicit FlowModel(const Topology& topo);
 
   // A flow over `links` (ids into the topology), capped at `cap` bytes/s. Returns its id (dense, from 0).
-  int32_t Add(const std::vector<int32_t>& links, double cap = kNoCap);
+  int32_t Add(std::span<const int32_t> links, double cap = kNoCap);
+  int32_t Add(std::initializer_list<int32_t> links, double cap = kNoCap) {
+    return Add(std::span<const int32_t>(links.begin(), links.size()), cap);
+  }
   void Remove(int32_t flow);
   // Recomputes the rates of every flow in a component touched since the last call, and lists them in `touched`.
   void Solve(std::vector<int32_t>* touched = nullptr);
   double rate(int32_t flow) const { return flows_[static_cast<size_t>(flow)].rate; }
   bool alive(int32_t flow) const { return flows_[static_cast<size_t>(flow)].alive; }
   size_t active() const { return active_; }
+  // Room for `flows` more flows crossing `hops` links in all (an optimisation only).
+  void Reserve(size_t flows, size_t hops);
   // Forgets every flow (keeps capacity for reuse).
   void Clear();
 
  private:
+  // Everything a solve reads about a flow sits in one 32-byte record (one cache line fetch).
   struct Flow {
-    uint32_t begin = 0;  // into path_pool_
+    uint32_t begin = 0;  // first hop in hops_
     uint32_t length = 0;
     double cap = kNoCap;
     double rate = 0;
+    uint32_t mark = 0;  // epoch of the last component search that reached it
     bool alive = false;
+    bool frozen = false;  // during a solve: rate fixed
   };
+  // The same for a link: what is left of its capacity and how many unfrozen flows share it during a solve.
+  struct LinkState {
+    double remaining = 0;
+    int32_t count = 0;
+    uint32_t mark = 0;
+  };
+  // A link waiting in the progressive-filling heap; `key` orders like its (non-negative) fair share.
+  struct LinkShare {
+    uint64_t key;
+    int32_t link;
+  };
+  // One link of one flow's path, and the next hop (of an older flow) on the same link: -1 ends the list.
+  struct Hop {
+    int32_t link;
+    int32_t flow;
+    int32_t next;
+  };
+  static uint64_t ShareKey(double share) { return std::bit_cast<uint64_t>(share); }
+  void MarkDirty(int32_t link);
   void MarkLinks(const Flow& f);
+  void CollectComponents();
 
   const Topology& topo_;
   std::vector<Flow> flows_;
-  std::vector<int32_t> path_pool_;
-  std::vector<std::vector<int32_t>> link_flows_;  // may hold removed flows until the next solve compacts them
-  std::vector<int32_t> dirty_;
-  std::vector<uint32_t> link_mark_, flow_mark_;
+  std::vector<Hop> hops_;
+  std::vector<int32_t> link_head_;  // newest hop on each link (-1: none); lists may hold removed flows' hops
+                                    // until a solve unlinks them
+  std::vector<int32_t> dirty_;      // links changed since the last solve (may repeat)
+  bool all_dirty_ = false;          // so many changed that the next solve takes everything
+  std::vector<LinkState> links_;
   uint32_t epoch_ = 1;
   size_t active_ = 0;
   // Scratch for Solve.
-  std::vector<double> remaining_;
-  std::vector<int32_t> count_;
   std::vector<int32_t> comp_links_, comp_flows_;
-  std::vector<std::pair<double, int32_t>> heap_;
+  RadixHeap<LinkShare> heap_;
   std::vector<std::pair<double, int32_t>> capped_;
-  std::vector<uint8_t> frozen_;
 };
 
 }  // namespace fleetsim

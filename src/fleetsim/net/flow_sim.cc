@@ -7,6 +7,12 @@
 namespace fleetsim {
 
 std::vector<double> FlowSimulator::Run(const std::vector<FlowRequest>& flows) {
+  FlowSet set;
+  for (const FlowRequest& f : flows) set.Add(f.links, f.bytes, f.cap, f.latency);
+  return Run(set);
+}
+
+std::vector<double> FlowSimulator::Run(const FlowSet& flows) {
   Engine engine;
   engine_ = &engine;
   model_.Clear();
@@ -17,14 +23,15 @@ std::vector<double> FlowSimulator::Run(const std::vector<FlowRequest>& flows) {
   latency_.assign(n, 0);
   done_.assign(n, kForever);
   event_.assign(n, EventId{});
-  engine.queue().Reserve(n + 1);
+  model_.Reserve(n, flows.hops());
+  touched_.reserve(n);
   for (size_t i = 0; i < n; ++i) {
-    const int32_t id = model_.Add(flows[i].links, flows[i].cap);
+    const int32_t id = model_.Add(flows.links(i), flows.cap(i));
     FLEETSIM_CHECK(static_cast<size_t>(id) == i);
-    remaining_[i] = flows[i].bytes;
-    latency_[i] = flows[i].latency;
-    if (!(flows[i].bytes > 0)) {  // nothing to send: done after the latency
-      done_[i] = flows[i].latency;
+    remaining_[i] = flows.bytes(i);
+    latency_[i] = flows.latency(i);
+    if (!(flows.bytes(i) > 0)) {  // nothing to send: done after the latency
+      done_[i] = flows.latency(i);
       model_.Remove(id);
     }
   }
@@ -33,7 +40,7 @@ std::vector<double> FlowSimulator::Run(const std::vector<FlowRequest>& flows) {
   engine.Run();
   engine_ = nullptr;
   for (size_t i = 0; i < n; ++i) {
-    FLEETSIM_CHECK(!(std::isinf(done_[i]) && std::isfinite(flows[i].bytes)));
+    FLEETSIM_CHECK(!(std::isinf(done_[i]) && std::isfinite(flows.bytes(i))));
   }
   return done_;
 }

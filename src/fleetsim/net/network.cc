@@ -344,19 +344,27 @@ Seconds Network::FabricLatency() const { return cluster_.fabric.nic_latency + cl
 Bandwidth Network::FabricBandwidth() const { return port_bandwidth_ / static_cast<double>(accs_per_port_); }
 
 Path Network::Route(int64_t src, int64_t dst, uint64_t flow) const {
-  FLEETSIM_CHECK(src >= 0 && dst >= 0 && src < accelerators_ && dst < accelerators_);
-  if (src == dst) return {};
-  if (DomainOf(src) == DomainOf(dst)) {
-    if (switch_domain_) {
-      return Finish({to_switch_[static_cast<size_t>(src)], from_switch_[static_cast<size_t>(dst)]}, src, dst,
-                    flow);
-    }
-    return TorusRoute(src, dst);
-  }
-  return FabricRoute(src, dst, flow);
+  Path p;
+  p.latency = RouteInto(src, dst, flow, p.links);
+  return p;
 }
 
-Path Network::Finish(std::vector<int32_t> links, int64_t src, int64_t dst, uint64_t flow) const {
+double Network::RouteInto(int64_t src, int64_t dst, uint64_t flow, std::vector<int32_t>& links) const {
+  FLEETSIM_CHECK(src >= 0 && dst >= 0 && src < accelerators_ && dst < accelerators_);
+  links.clear();
+  if (src == dst) return 0;
+  if (DomainOf(src) == DomainOf(dst)) {
+    if (switch_domain_) {
+      links.push_back(to_switch_[static_cast<size_t>(src)]);
+      links.push_back(from_switch_[static_cast<size_t>(dst)]);
+      return Finish(links, src, dst, flow);
+    }
+    return TorusRoute(src, dst, links);
+  }
+  return FabricRoute(src, dst, flow, links);
+}
+
+double Network::Finish(std::vector<int32_t>& links, int64_t src, int64_t dst, uint64_t flow) const {
   if (!topo_.PathUp(links)) {
     links = topo_.ShortestPath(static_cast<int32_t>(src), static_cast<int32_t>(dst),
                                MixHash(flow ^ options_.ecmp_seed));
@@ -364,19 +372,15 @@ Path Network::Finish(std::vector<int32_t> links, int64_t src, int64_t dst, uint6
       Bad(fmt::format("no path from accelerator {} to {}: the failed links disconnect them", src, dst));
     }
   }
-  Path p;
-  p.latency = topo_.PathLatency(links);
-  p.links = std::move(links);
-  return p;
+  return topo_.PathLatency(links);
 }
 
-Path Network::TorusRoute(int64_t src, int64_t dst) const {
+double Network::TorusRoute(int64_t src, int64_t dst, std::vector<int32_t>& links) const {
   // Dimension-order routing, the shorter way around each ring.
   const size_t dims = torus_shape_.size();
   const int64_t base = DomainOf(src) * domain_size_;
   int64_t a = src - base;
   const int64_t b = dst - base;
-  std::vector<int32_t> links;
   int64_t stride = 1;
   std::vector<int64_t> strides(dims);
   for (size_t k = dims; k-- > 0;) {
@@ -402,10 +406,10 @@ Path Network::TorusRoute(int64_t src, int64_t dst) const {
       a = topo_.link(id).dst - base;
     }
   }
-  return Finish(std::move(links), src, dst, static_cast<uint64_t>(src * 1315423911LL + dst));
+  return Finish(links, src, dst, static_cast<uint64_t>(src * 1315423911LL + dst));
 }
 
-Path Network::FabricRoute(int64_t src, int64_t dst, uint64_t flow) const {
+double Network::FabricRoute(int64_t src, int64_t dst, uint64_t flow, std::vector<int32_t>& links) const {
   const auto port = [&](int64_t acc) { return DomainOf(acc) * rails_ + LocalIndex(acc) / accs_per_port_; };
   const auto pa = static_cast<size_t>(port(src)), pb = static_cast<size_t>(port(dst));
   const int32_t la = leaf_of_port_[pa], lb = leaf_of_port_[pb];
@@ -435,17 +439,19 @@ Path Network::FabricRoute(int64_t src, int64_t dst, uint64_t flow) const {
   std::vector<int32_t> first;
   const uint64_t h = MixHash(flow ^ options_.ecmp_seed);
   for (int t = 0; t < planes_; ++t) {
-    std::vector<int32_t> links;
+    links.clear();
     if (acc_to_nic_[static_cast<size_t>(src)] >= 0) links.push_back(acc_to_nic_[static_cast<size_t>(src)]);
     links.push_back(port_up_[pa]);
     if (la != lb)
       plane_path(static_cast<int>((h + static_cast<uint64_t>(t)) % static_cast<uint64_t>(planes_)), links);
     links.push_back(port_down_[pb]);
     if (nic_to_acc_[static_cast<size_t>(dst)] >= 0) links.push_back(nic_to_acc_[static_cast<size_t>(dst)]);
-    if (la == lb || topo_.PathUp(links)) return Finish(std::move(links), src, dst, flow);
-    if (t == 0) first = std::move(links);
+    if (la == lb) return Finish(links, src, dst, flow);  // one leaf: no plane to choose
+    if (topo_.PathUp(links)) return topo_.PathLatency(links);
+    if (t == 0) first = links;
   }
-  return Finish(std::move(first), src, dst, flow);
+  links = std::move(first);
+  return Finish(links, src, dst, flow);
 }
 
 Path Network::RouteToSwitch(int64_t acc) const {

@@ -58,6 +58,9 @@ class Network {
 
   // Path from one accelerator to another; `flow` seeds the ECMP choice. Reroutes around failed links.
   Path Route(int64_t src, int64_t dst, uint64_t flow) const;
+  // The same into `links` (cleared first; its capacity is reused, so routing many flows allocates nothing);
+  // returns the path latency in seconds.
+  double RouteInto(int64_t src, int64_t dst, uint64_t flow, std::vector<int32_t>& links) const;
   // Paths between an accelerator and its domain's switch (for in-switch reduction, NVLS).
   Path RouteToSwitch(int64_t acc) const;
   Path RouteFromSwitch(int64_t acc) const;
@@ -78,9 +81,10 @@ class Network {
   void BuildDomains();
   void BuildTorusSlice();
   void BuildFabric();
-  Path FabricRoute(int64_t src, int64_t dst, uint64_t flow) const;
-  Path TorusRoute(int64_t src, int64_t dst) const;
-  Path Finish(std::vector<int32_t> links, int64_t src, int64_t dst, uint64_t flow) const;
+  double FabricRoute(int64_t src, int64_t dst, uint64_t flow, std::vector<int32_t>& links) const;
+  double TorusRoute(int64_t src, int64_t dst, std::vector<int32_t>& links) const;
+  // Reroutes `links` around failed links (fewest hops over live ones) when needed; returns its latency.
+  double Finish(std::vector<int32_t>& links, int64_t src, int64_t dst, uint64_t flow) const;
 
   ClusterSpec cluster_;
   NetworkOptions options_;

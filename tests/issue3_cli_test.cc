@@ -55,6 +55,19 @@ TEST(Issue3Cli, TorusShapeThatDoesNotMultiplyOutIsExitTwo) {
   EXPECT_NE(o.err.find("multiplies out to 48"), std::string::npos) << o.err;
 }
 
+TEST(Issue3Cli, TwistedTorusOnAShapeThatCannotTwistIsExitTwo) {
+  Outcome o = Cli({"--node", "tpu-v4-cube", "--count", "512", "--twisted", "--op", "all-to-all", "--size", "1MB"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("k x k x 2k"), std::string::npos) << o.err;
+  o = Cli({"--node", "hgx-h100", "--count", "8", "--twisted", "--size", "1MB"});
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.err.find("not a torus"), std::string::npos) << o.err;
+  o = Cli({"--node", "tpu-v4-cube", "--count", "128", "--twisted", "--op", "all-to-all", "--size", "64MB",
+           "--format", "json"});
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(nlohmann::json::parse(o.out)["rows"][0]["algo"], "direct");
+}
+
 TEST(Issue3Cli, ZeroBandwidthIsExitTwo) {
   const Outcome o = Cli({"--node", "hgx-h100", "--count", "8", "--bandwidth", "0GB/s", "--size", "1MB"});
   EXPECT_EQ(o.code, 2);

@@ -48,6 +48,7 @@ struct FabricSpec {
   std::vector<int> cube;
   int64_t max_slice = 0;
   bool wraparound = true;  // torus rings close
+  bool twisted = false;    // torus: slices are twisted tori (needs a k x k x 2k or k x 2k x 2k slice)
   std::string dcn_fabric;  // torus: the fabric that joins slices when a job outgrows max_slice
   std::optional<OcsSpec> ocs;
   std::map<std::string, std::string> sources;

@@ -35,6 +35,7 @@ void ParseNode(YamlMap& m, NodeSpec& node) {
       node.domain.link_bandwidth = Bandwidth(*v);
     }
     if (auto v = d->OptBool("wraparound")) node.domain.wraparound = *v;
+    if (auto v = d->OptBool("twisted")) node.domain.twisted = *v;
     if (auto v = d->OptNumber("efficiency", Range{0.0, 1.0, true})) node.domain.efficiency = *v;
     d->Finish();
   }

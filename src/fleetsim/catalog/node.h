@@ -27,6 +27,9 @@ struct DomainSpec {
   std::vector<int> shape;             // torus dimensions
   Bandwidth link_bandwidth;           // torus: per link per direction
   bool wraparound = true;             // torus: rings close (through the OCS for TPU cubes)
+  // Torus: a twisted torus (Camara et al., IEEE TPDS 2010; TPU v4, Jouppi et al., ISCA 2023): on a k x k x 2k or
+  // k x 2k x 2k shape the wrap-around link of each short dimension also moves k along every long one.
+  bool twisted = false;
   // Achievable fraction of `bandwidth` for bulk collective traffic (protocol overhead). Default from
   // validation/collectives.csv: 8x H100 ring all-reduce reaches 370 of 450 GB/s.
   double efficiency = 0.82;

@@ -32,6 +32,7 @@ struct CollectiveOptions {
   std::string shape;
   std::string bandwidth;
   std::string link_bandwidth;
+  bool twisted = false;
 };
 
 [[noreturn]] void Bad(const std::string& message) { throw InputError("", 0, message); }
@@ -104,6 +105,11 @@ ClusterSpec ResolveCluster(const CollectiveOptions& o) {
                       c.node.id, c.node.size));
     }
     c.node.domain.shape = shape;
+  }
+  if (o.twisted) {
+    if (c.node.domain.kind != DomainKind::kTorus)
+      Bad(fmt::format("--twisted: node '{}' is not a torus", c.node.id));
+    c.node.domain.twisted = true;
   }
   return c;
 }
@@ -209,6 +215,7 @@ Command AddCollectiveCommand(CLI::App& root) {
   cmd->add_option("--wan-bandwidth", o->wan_bandwidth, "WAN bandwidth per site pair, e.g. 12.8Tbps");
   cmd->add_option("--wan-latency", o->wan_latency, "WAN one-way latency, e.g. 1ms");
   cmd->add_option("--shape", o->shape, "torus domain shape, e.g. 4x4x4");
+  cmd->add_flag("--twisted", o->twisted, "twisted torus (k x k x 2k or k x 2k x 2k slices and domains)");
   cmd->add_option("--bandwidth", o->bandwidth, "scale-up bandwidth per device (switch) or per link (torus)");
   cmd->add_option("--link-bandwidth", o->link_bandwidth, "scale-out link bandwidth per port");
   AddCommonOptions(*cmd, *common, /*with_set=*/false);

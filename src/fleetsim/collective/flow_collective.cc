@@ -78,7 +78,8 @@ std::vector<Algorithm> CandidateAlgorithms(const Network& net, CollectiveOp op,
   if (n > 0 && (n & (n - 1)) == 0 && n <= 1024) c.push_back(Algorithm::kHalvingDoubling);
   if (net.in_network_reduction()) c.push_back(Algorithm::kNvls);
   if (domains.size() > 1) c.push_back(Algorithm::kHierarchical);
-  if (!net.switch_domain() && domains.size() == 1 && n == net.domain_size()) c.push_back(Algorithm::kTorus);
+  if (!net.switch_domain() && !net.torus_twisted() && domains.size() == 1 && n == net.domain_size())
+    c.push_back(Algorithm::kTorus);
   return c;
 }
 
@@ -134,7 +135,7 @@ Seconds ClosedFormTime(const Network& net, const CollectiveRequest& request) {
   if (domains.size() == 1) {
     if (!net.switch_domain()) {
       const DomainSpec& d = net.cluster().node.domain;
-      if (algo == Algorithm::kTorus && n == net.domain_size()) {
+      if (algo == Algorithm::kTorus && n == net.domain_size() && !net.torus_twisted()) {
         return TorusCollectiveTime(request.op, request.size, net.torus_shape(), d.link_bandwidth * d.efficiency,
                                    d.latency);
       }

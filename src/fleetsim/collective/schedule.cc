@@ -433,7 +433,9 @@ Schedule BuildSchedule(const Network& net, CollectiveOp op, Algorithm algo, Byte
       if (reduce_family && c.domains.size() > 1 && Aligned(c)) return Hierarchical(c, false);
       return Ring(c);
     case Algorithm::kTorus:
-      if (reduce_family && !net.switch_domain() && c.domains.size() == 1 && c.n == net.domain_size())
+      // Dimension-by-dimension rings need a product of rings; a twisted torus is not one.
+      if (reduce_family && !net.switch_domain() && !net.torus_twisted() && c.domains.size() == 1 &&
+          c.n == net.domain_size())
         return Torus(c);
       return Ring(c);
     default:

@@ -7,32 +7,33 @@
 namespace fleetsim {
 
 FlowModel::FlowModel(const Topology& topo)
-    : topo_(topo), link_head_(topo.num_links(), -1), links_(topo.num_links()) {}
+    : topo_(topo),
+      link_begin_(topo.num_links() + 1, 0),
+      link_end_(topo.num_links(), 0),
+      links_(topo.num_links()) {}
 
 void FlowModel::MarkDirty(int32_t link) {
   if (all_dirty_) return;
   dirty_.push_back(link);
   // Past one entry per link the whole-model pass is taken anyway; stop listing.
-  if (dirty_.size() > link_head_.size()) all_dirty_ = true;
+  if (dirty_.size() > links_.size()) all_dirty_ = true;
 }
 
 void FlowModel::MarkLinks(const Flow& f) {
-  for (uint32_t i = 0; i < f.length; ++i) MarkDirty(hops_[f.begin + i].link);
+  for (uint32_t i = 0; i < f.length; ++i) MarkDirty(path_[f.begin + i]);
 }
 
 int32_t FlowModel::Add(std::span<const int32_t> links, double cap) {
   FLEETSIM_CHECK(cap > 0);
   Flow f;
-  f.begin = static_cast<uint32_t>(hops_.size());
+  f.begin = static_cast<uint32_t>(path_.size());
   f.length = static_cast<uint32_t>(links.size());
   f.cap = cap;
   f.alive = true;
   f.rate = links.empty() ? cap : 0;
   const auto id = static_cast<int32_t>(flows_.size());
   for (int32_t l : links) {
-    int32_t& head = link_head_[static_cast<size_t>(l)];
-    hops_.push_back({l, id, head});
-    head = static_cast<int32_t>(hops_.size() - 1);
+    path_.push_back(l);
     MarkDirty(l);
   }
   flows_.push_back(f);
@@ -51,20 +52,44 @@ void FlowModel::Remove(int32_t id) {
 
 void FlowModel::Reserve(size_t flows, size_t hops) {
   flows_.reserve(flows_.size() + flows);
-  hops_.reserve(hops_.size() + hops);
+  path_.reserve(path_.size() + hops);
 }
 
 void FlowModel::Clear() {
-  for (const Hop& h : hops_) link_head_[static_cast<size_t>(h.link)] = -1;
   flows_.clear();
-  hops_.clear();
+  path_.clear();
+  indexed_ = 0;
+  std::fill(link_end_.begin(), link_end_.end(), 0);
   dirty_.clear();
   all_dirty_ = false;
   active_ = 0;
 }
 
+// Rebuilds the index of flows by link when flows were added since it was built (in practice once per run: the
+// simulator adds every flow before the first solve). Live flows only, in id order.
+void FlowModel::IndexLinks() {
+  if (indexed_ == flows_.size()) return;
+  const size_t links = links_.size();
+  std::fill(link_begin_.begin(), link_begin_.end(), 0);
+  for (const Flow& f : flows_) {
+    if (!f.alive) continue;
+    for (uint32_t k = 0; k < f.length; ++k) ++link_begin_[static_cast<size_t>(path_[f.begin + k]) + 1];
+  }
+  for (size_t l = 0; l < links; ++l) link_begin_[l + 1] += link_begin_[l];
+  link_flows_.resize(link_begin_[links]);
+  std::copy(link_begin_.begin(), link_begin_.end() - 1, link_end_.begin());
+  for (size_t fi = 0; fi < flows_.size(); ++fi) {
+    const Flow& f = flows_[fi];
+    if (!f.alive) continue;
+    for (uint32_t k = 0; k < f.length; ++k) {
+      link_flows_[link_end_[static_cast<size_t>(path_[f.begin + k])]++] = static_cast<int32_t>(fi);
+    }
+  }
+  indexed_ = flows_.size();
+}
+
 // The links whose flows must be re-solved: the components reachable from the dirty links through shared flows,
-// found by a breadth-first search that also unlinks removed flows' hops from the link lists. When the dirty links
+// found by a breadth-first search that also compacts removed flows out of the link index. When the dirty links
 // are a large share of all links (the first solve, or every flow of a symmetric step ending at once) the search
 // would visit nearly everything in random order, so every live flow is taken in one sequential pass instead;
 // solving a component that did not change gives it the same rates, which the simulator then leaves alone. Sets
@@ -93,7 +118,7 @@ void FlowModel::CollectComponents() {
       f.frozen = !f.alive;  // removed flows still listed on links are skipped as if frozen
       if (!f.alive) continue;
       comp_flows_.push_back(static_cast<int32_t>(fi));
-      for (uint32_t k = 0; k < f.length; ++k) ++links_[static_cast<size_t>(hops_[f.begin + k].link)].count;
+      for (uint32_t k = 0; k < f.length; ++k) ++links_[static_cast<size_t>(path_[f.begin + k])].count;
     }
     for (size_t l = 0; l < links_.size(); ++l) {
       if (links_[l].count > 0) comp_links_.push_back(static_cast<int32_t>(l));
@@ -102,28 +127,26 @@ void FlowModel::CollectComponents() {
   }
   for (size_t qi = 0; qi < comp_links_.size(); ++qi) {
     const auto l = static_cast<size_t>(comp_links_[qi]);
-    int32_t count = 0;
-    for (int32_t* at = &link_head_[l]; *at >= 0;) {
-      Hop& h = hops_[static_cast<size_t>(*at)];
-      Flow& f = flows_[static_cast<size_t>(h.flow)];
-      if (!f.alive) {
-        *at = h.next;  // unlink a removed flow's hop
-        continue;
-      }
-      ++count;
-      at = &h.next;
+    uint32_t keep = link_begin_[l];
+    for (uint32_t r = link_begin_[l]; r < link_end_[l]; ++r) {
+      const int32_t fid = link_flows_[r];
+      Flow& f = flows_[static_cast<size_t>(fid)];
+      if (!f.alive) continue;  // compacted away
+      link_flows_[keep++] = fid;
       if (f.mark == epoch_) continue;
       f.mark = epoch_;
       f.frozen = false;
-      comp_flows_.push_back(h.flow);
+      comp_flows_.push_back(fid);
       for (uint32_t k = 0; k < f.length; ++k) {
-        const int32_t l2 = hops_[f.begin + k].link;
+        const int32_t l2 = path_[f.begin + k];
         LinkState& s = links_[static_cast<size_t>(l2)];
         if (s.mark == epoch_) continue;
         s.mark = epoch_;
         comp_links_.push_back(l2);
       }
     }
+    const auto count = static_cast<int32_t>(keep - link_begin_[l]);
+    link_end_[l] = keep;
     links_[l].count = count;
   }
   // Later passes walk the flows and links; in id order they touch memory in order. A large component is listed
@@ -144,6 +167,7 @@ void FlowModel::CollectComponents() {
 
 void FlowModel::Solve(std::vector<int32_t>* touched) {
   if (dirty_.empty() && !all_dirty_) return;
+  IndexLinks();
   CollectComponents();
   // Progressive filling: repeatedly saturate the link (or flow cap) with the smallest fair share. Freezing flows
   // at the smallest share can only raise the share of the other links they cross, so the smallest share never
@@ -168,7 +192,7 @@ void FlowModel::Solve(std::vector<int32_t>* touched) {
     f.frozen = true;
     --unfrozen;
     for (uint32_t k = 0; k < f.length; ++k) {
-      LinkState& s = links_[static_cast<size_t>(hops_[f.begin + k].link)];
+      LinkState& s = links_[static_cast<size_t>(path_[f.begin + k])];
       s.remaining = std::max(0.0, s.remaining - rate);
       --s.count;
     }
@@ -201,8 +225,9 @@ void FlowModel::Solve(std::vector<int32_t>* touched) {
     }
     if (bottleneck < 0) break;  // only link-less flows remain; they keep rate = cap
     heap_.PopTop();
-    for (int32_t h = link_head_[static_cast<size_t>(bottleneck)]; h >= 0; h = hops_[static_cast<size_t>(h)].next) {
-      Flow& f = flows_[static_cast<size_t>(hops_[static_cast<size_t>(h)].flow)];
+    const auto b = static_cast<size_t>(bottleneck);
+    for (uint32_t r = link_begin_[b]; r < link_end_[b]; ++r) {
+      Flow& f = flows_[static_cast<size_t>(link_flows_[r])];
       if (!f.frozen) freeze(f, link_share);
     }
   }

@@ -4,9 +4,10 @@
 // marks its links dirty; Solve() recomputes the connected components of flows that share links with a change, so
 // untouched traffic elsewhere keeps its rates. Borrows the topology (it must outlive the model).
 //
-// Storage is flat, so that 100,000 flows cost a few allocations: every hop of every flow is one record in a
-// single array, and the hops crossing one link are chained through it (an intrusive list per link), which is how
-// the model finds the flows of a link without a container per link.
+// Storage is flat, so that 100,000 flows cost a few allocations: the paths of all flows in one array, and the
+// flows of every link in one index (compressed rows: each link's flows contiguous, in id order), built when a
+// solve first meets new flows and compacted as removed flows are met. Walking a link's flows is then a scan,
+// not a pointer chase, which is what dense traffic (all-to-all on a torus, 100 flows a link) pays for.
 #pragma once
 
 #include <bit>
@@ -48,7 +49,7 @@ class FlowModel {
  private:
   // Everything a solve reads about a flow sits in one 32-byte record (one cache line fetch).
   struct Flow {
-    uint32_t begin = 0;  // first hop in hops_
+    uint32_t begin = 0;  // first link in path_
     uint32_t length = 0;
     double cap = kNoCap;
     double rate = 0;
@@ -67,24 +68,22 @@ class FlowModel {
     uint64_t key;
     int32_t link;
   };
-  // One link of one flow's path, and the next hop (of an older flow) on the same link: -1 ends the list.
-  struct Hop {
-    int32_t link;
-    int32_t flow;
-    int32_t next;
-  };
   static uint64_t ShareKey(double share) { return std::bit_cast<uint64_t>(share); }
   void MarkDirty(int32_t link);
   void MarkLinks(const Flow& f);
   void CollectComponents();
+  void IndexLinks();
 
   const Topology& topo_;
   std::vector<Flow> flows_;
-  std::vector<Hop> hops_;
-  std::vector<int32_t> link_head_;  // newest hop on each link (-1: none); lists may hold removed flows' hops
-                                    // until a solve unlinks them
-  std::vector<int32_t> dirty_;      // links changed since the last solve (may repeat)
-  bool all_dirty_ = false;          // so many changed that the next solve takes everything
+  std::vector<int32_t> path_;  // the links of every flow, flow after flow
+  // Index of flows by link: link l's are link_flows_[link_begin_[l], link_end_[l]). Covers flows [0, indexed_);
+  // may still list removed flows until a search compacts the link.
+  std::vector<uint32_t> link_begin_, link_end_;
+  std::vector<int32_t> link_flows_;
+  size_t indexed_ = 0;
+  std::vector<int32_t> dirty_;  // links changed since the last solve (may repeat)
+  bool all_dirty_ = false;      // so many changed that the next solve takes everything
   std::vector<LinkState> links_;
   uint32_t epoch_ = 1;
   size_t active_ = 0;

@@ -70,19 +70,34 @@ void FlowSimulator::Resolve() {
   }
 }
 
+void FlowSimulator::Complete(size_t i) {
+  done_[i] = engine_->now().ToSeconds().value() + latency_[i];
+  remaining_[i] = 0;
+  event_[i] = EventId{};
+  model_.Remove(static_cast<int32_t>(i));
+}
+
 void FlowSimulator::OnEvent(uint64_t payload) {
   ++events_;
   if (payload == kSolve) {
     solve_pending_ = false;
+    // Flows due within `precision` of now finish with this batch (early by at most that fraction), so that
+    // completions spread over time share a re-solve. Every event in this engine is this simulator's.
+    if (precision_ > 0) {
+      const int64_t now = engine_->now().nanoseconds();
+      const SimTime limit =
+          SimTime::FromNanoseconds(now + static_cast<int64_t>(precision_ * static_cast<double>(now)));
+      EventQueue& queue = engine_->queue();
+      EventQueue::Event e;
+      while (queue.PeekTime() <= limit && queue.Pop(e)) {
+        ++events_;
+        Complete(static_cast<size_t>(e.payload));
+      }
+    }
     Resolve();
     return;
   }
-  const auto i = static_cast<size_t>(payload);
-  const double now = engine_->now().ToSeconds().value();
-  done_[i] = now + latency_[i];
-  remaining_[i] = 0;
-  event_[i] = EventId{};
-  model_.Remove(static_cast<int32_t>(payload));
+  Complete(static_cast<size_t>(payload));
   if (!solve_pending_) {
     solve_pending_ = true;  // after every completion at this instant: they were scheduled before this event
     engine_->ScheduleAfter(SimTime(), this, kSolve);

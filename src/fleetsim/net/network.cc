@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "fleetsim/core/error.h"
@@ -95,18 +96,36 @@ void Network::BuildDomains() {
   }
   torus_shape_ = node.domain.shape;
   torus_wrap_ = node.domain.wraparound;
+  torus_twisted_ = node.domain.twisted;
   const size_t dims = torus_shape_.size();
+  std::vector<int64_t> strides(dims);
+  for (int64_t stride = 1, k = static_cast<int64_t>(dims); k-- > 0;) {
+    strides[static_cast<size_t>(k)] = stride;
+    stride *= torus_shape_[static_cast<size_t>(k)];
+  }
+  if (torus_twisted_) CheckTwistable();
+  // Twisted: crossing the wrap-around of a short dimension also moves `short` along every long dimension.
+  const int64_t short_extent = torus_twisted_ ? *std::min_element(torus_shape_.begin(), torus_shape_.end()) : 0;
+  const auto twist = [&](int64_t l) {
+    for (size_t e = 0; e < dims; ++e) {
+      if (torus_shape_[e] == short_extent) continue;
+      const int64_t c = (l / strides[e]) % torus_shape_[e];
+      l += (((c + short_extent) % torus_shape_[e]) - c) * strides[e];
+    }
+    return l;
+  };
   torus_plus_.assign(static_cast<size_t>(accelerators_) * dims, -1);
   torus_minus_.assign(static_cast<size_t>(accelerators_) * dims, -1);
   const Bandwidth bw = node.domain.link_bandwidth * node.domain.efficiency;
   for (int64_t d = 0; d < domains_; ++d) {
     for (int64_t l = 0; l < domain_size_; ++l) {
-      int64_t stride = 1;
       for (size_t k = dims; k-- > 0;) {
         const int64_t size = torus_shape_[k];
+        const int64_t stride = strides[k];
         const int64_t c = (l / stride) % size;
         if (size > 1 && (c + 1 < size || torus_wrap_)) {
-          const int64_t nl = l + ((c + 1 < size) ? stride : -(size - 1) * stride);
+          int64_t nl = l + ((c + 1 < size) ? stride : -(size - 1) * stride);
+          if (c + 1 == size && torus_twisted_ && size == short_extent) nl = twist(nl);
           const auto a = static_cast<int32_t>(d * domain_size_ + l);
           const auto b = static_cast<int32_t>(d * domain_size_ + nl);
           torus_plus_[static_cast<size_t>(a) * dims + k] =
@@ -114,9 +133,22 @@ void Network::BuildDomains() {
           torus_minus_[static_cast<size_t>(b) * dims + k] =
               topo_.AddLink(b, a, bw, node.domain.latency, LinkKind::kScaleUp);
         }
-        stride *= size;
       }
     }
+  }
+}
+
+void Network::CheckTwistable() const {
+  const auto [lo, hi] = std::minmax_element(torus_shape_.begin(), torus_shape_.end());
+  bool ok = torus_wrap_ && torus_shape_.size() >= 2 && *lo >= 2 && *hi == 2 * *lo;
+  for (int k : torus_shape_) ok = ok && (k == *lo || k == *hi);
+  if (!ok) {
+    std::string shape;
+    for (size_t i = 0; i < torus_shape_.size(); ++i) shape += (i ? "x" : "") + std::to_string(torus_shape_[i]);
+    Bad(
+        fmt::format("a twisted torus needs wrap-around and a k x k x 2k or k x 2k x 2k shape (k x 2k in 2D); the "
+                    "torus is {}{}",
+                    shape, torus_wrap_ ? "" : " without wrap-around"));
   }
 }
 
@@ -155,6 +187,7 @@ void Network::BuildTorusSlice() {
   slice.size = static_cast<int>(cluster_.count);
   slice.domain.shape = {cube[0] * arrangement[0], cube[1] * arrangement[1], cube[2] * arrangement[2]};
   slice.domain.wraparound = node.domain.wraparound && fabric.wraparound;
+  slice.domain.twisted = node.domain.twisted || fabric.twisted;
   cluster_.node = slice;
   cluster_.datacenters = 1;
   BuildDomains();
@@ -375,7 +408,83 @@ double Network::Finish(std::vector<int32_t>& links, int64_t src, int64_t dst, ui
   return topo_.PathLatency(links);
 }
 
+int Network::TieDirection(int64_t src, int64_t dst, size_t dim) {
+  // Half-way round a ring both directions are as short: half the pairs go each way.
+  return (MixHash(static_cast<uint64_t>(src) * 0x100000001b3ULL ^ static_cast<uint64_t>(dst) ^ (dim << 56)) & 1)
+             ? +1
+             : -1;
+}
+
+double Network::TwistedRoute(int64_t src, int64_t dst, std::vector<int32_t>& links) const {
+  // Minimal routing on a twisted torus: each short dimension is crossed directly or the other way round through
+  // its wrap-around, and every wrap-around crossed moves the long coordinates by the short extent k (mod 2k).
+  // Try each choice of wraps, keep the fewest hops (fewest wraps on a tie), then walk the short dimensions and
+  // finally the long ones from wherever the twists left the path.
+  const size_t dims = torus_shape_.size();
+  const int64_t base = DomainOf(src) * domain_size_;
+  const int k = *std::min_element(torus_shape_.begin(), torus_shape_.end());
+  std::vector<int64_t> strides(dims);
+  for (int64_t stride = 1, d = static_cast<int64_t>(dims); d-- > 0;) {
+    strides[static_cast<size_t>(d)] = stride;
+    stride *= torus_shape_[static_cast<size_t>(d)];
+  }
+  const auto coord = [&](int64_t v, size_t d) { return ((v - base) / strides[d]) % torus_shape_[d]; };
+  std::vector<size_t> shorts, longs;
+  for (size_t d = 0; d < dims; ++d) (torus_shape_[d] == k ? shorts : longs).push_back(d);
+  const auto ring = [](int64_t delta, int64_t size) {
+    const int64_t f = ((delta % size) + size) % size;
+    return std::min(f, size - f);
+  };
+  // Equally short choices are spread over the pairs by a hash, so that no direction carries every tie.
+  std::vector<uint32_t> best_masks;
+  int64_t best_hops = -1;
+  for (uint32_t mask = 0; mask < (1u << shorts.size()); ++mask) {
+    int64_t hops = 0;
+    for (size_t i = 0; i < shorts.size(); ++i) {
+      const int64_t gap = std::abs(coord(dst, shorts[i]) - coord(src, shorts[i]));
+      hops += (mask >> i) & 1 ? (gap == 0 ? k : k - gap) : gap;
+    }
+    const int64_t shift = (std::popcount(mask) % 2) * k;
+    for (size_t e : longs) hops += ring(coord(dst, e) - coord(src, e) - shift, torus_shape_[e]);
+    if (best_hops < 0 || hops < best_hops) {
+      best_hops = hops;
+      best_masks.clear();
+    }
+    if (hops == best_hops) best_masks.push_back(mask);
+  }
+  const uint32_t best_mask =
+      best_masks[MixHash(static_cast<uint64_t>(src) * 0x9e3779b97f4a7c15ULL ^ static_cast<uint64_t>(dst)) %
+                 best_masks.size()];
+  int64_t at = src;
+  const auto step = [&](size_t d, int dir) {
+    const int32_t id = (dir > 0 ? torus_plus_ : torus_minus_)[static_cast<size_t>(at) * dims + d];
+    FLEETSIM_CHECK(id >= 0);
+    links.push_back(id);
+    at = topo_.link(id).dst;
+  };
+  for (size_t i = 0; i < shorts.size(); ++i) {
+    const size_t d = shorts[i];
+    const int64_t from = coord(src, d), to = coord(dst, d);
+    if ((best_mask >> i) & 1) {
+      const int dir = to >= from ? -1 : +1;  // away from the target, through the wrap-around
+      const int64_t steps = to == from ? k : k - std::abs(to - from);
+      for (int64_t s = 0; s < steps; ++s) step(d, to == from ? +1 : dir);
+    } else {
+      for (int64_t s = 0; s < std::abs(to - from); ++s) step(d, to > from ? +1 : -1);
+    }
+  }
+  for (size_t e : longs) {
+    const int64_t size = torus_shape_[e];
+    const int64_t fwd = ((coord(dst, e) - coord(at, e)) % size + size) % size;
+    const int dir = fwd == size - fwd ? TieDirection(src, dst, e) : (fwd < size - fwd ? +1 : -1);
+    for (int64_t s = 0, n = std::min(fwd, size - fwd); s < n; ++s) step(e, dir);
+  }
+  FLEETSIM_CHECK(at == dst);
+  return Finish(links, src, dst, static_cast<uint64_t>(src * 1315423911LL + dst));
+}
+
 double Network::TorusRoute(int64_t src, int64_t dst, std::vector<int32_t>& links) const {
+  if (torus_twisted_) return TwistedRoute(src, dst, links);
   // Dimension-order routing, the shorter way around each ring.
   const size_t dims = torus_shape_.size();
   const int64_t base = DomainOf(src) * domain_size_;
@@ -395,7 +504,8 @@ double Network::TorusRoute(int64_t src, int64_t dst, std::vector<int32_t>& links
     int64_t steps = std::abs(cb - ca);
     if (torus_wrap_) {
       const int64_t fwd = (cb - ca + size) % size;
-      dir = fwd <= size - fwd ? 1 : -1;
+      dir = fwd < size - fwd ? 1 : -1;
+      if (fwd == size - fwd) dir = TieDirection(src, dst, k);
       steps = std::min(fwd, size - fwd);
     }
     for (int64_t s = 0; s < steps; ++s) {

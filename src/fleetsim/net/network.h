@@ -51,6 +51,7 @@ class Network {
   // Torus shape of each domain (the slice for an OCS torus); empty for switch domains.
   const std::vector<int>& torus_shape() const { return torus_shape_; }
   bool torus_wraps() const { return torus_wrap_; }
+  bool torus_twisted() const { return torus_twisted_; }
   // Physical cubes the OCS slice uses, in slice order (torus-of-cubes fabrics only).
   const std::vector<int>& slice_cubes() const { return slice_cubes_; }
   // Rails (scale-out ports) per domain; 0 when the job has no scale-out fabric (one torus slice).
@@ -83,6 +84,9 @@ class Network {
   void BuildFabric();
   double FabricRoute(int64_t src, int64_t dst, uint64_t flow, std::vector<int32_t>& links) const;
   double TorusRoute(int64_t src, int64_t dst, std::vector<int32_t>& links) const;
+  double TwistedRoute(int64_t src, int64_t dst, std::vector<int32_t>& links) const;
+  void CheckTwistable() const;
+  static int TieDirection(int64_t src, int64_t dst, size_t dim);
   // Reroutes `links` around failed links (fewest hops over live ones) when needed; returns its latency.
   double Finish(std::vector<int32_t>& links, int64_t src, int64_t dst, uint64_t flow) const;
 
@@ -97,6 +101,7 @@ class Network {
   bool switch_domain_ = true;
   std::vector<int> torus_shape_;
   bool torus_wrap_ = true;
+  bool torus_twisted_ = false;
   std::vector<int> slice_cubes_;
 
   // Scale-up level.

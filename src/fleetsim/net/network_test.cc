@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <set>
+#include <string>
 
 #include "fleetsim/core/error.h"
 #include "fleetsim/net/flow_model.h"
@@ -92,6 +95,85 @@ TEST(NetworkTest, OcsSliceSkipsFailedCubes) {
   EXPECT_EQ(pod.torus_shape(), (std::vector<int>{16, 16, 16}));
   EXPECT_THROW(Network::Build(MakeClusterSpec("tpu-v4-cube", "", 4096), opt), InputError);  // 62 healthy cubes
   EXPECT_THROW(Network::Build(MakeClusterSpec("tpu-v4-cube", "", 100)), InputError);        // not whole cubes
+}
+
+// Twisted 4x4x8 slice (shape order x, y, z with z long): the short dimensions' wrap-around links also move 4 along
+// z, every chip keeps six links, and every route is as short as a breadth-first search over the links finds.
+TEST(NetworkTest, TwistedTorusWiresTheTwistAndRoutesMinimally) {
+  ClusterSpec spec = MakeClusterSpec("tpu-v4-cube", "tpu-ici-torus-ocs", 128);
+  const Network regular = Network::Build(spec);
+  spec.fabric.twisted = true;
+  const Network net = Network::Build(spec);
+  ASSERT_EQ(net.torus_shape(), (std::vector<int>{8, 4, 4}));  // the long dimension first here
+  EXPECT_TRUE(net.torus_twisted());
+  const auto id = [](int x, int y, int z) { return static_cast<int64_t>((x * 4 + y) * 4 + z); };
+  // From (x, y, z = 3) one step +z wraps to (x + 4 mod 8, y, 0): the long coordinate moves by 4.
+  EXPECT_EQ(net.TorusNeighbor(id(1, 2, 3), 2, +1), id(5, 2, 0));
+  EXPECT_EQ(net.TorusNeighbor(id(5, 2, 0), 2, -1), id(1, 2, 3));
+  EXPECT_EQ(net.TorusNeighbor(id(6, 3, 1), 1, +1), id(2, 0, 1));
+  EXPECT_EQ(net.TorusNeighbor(id(6, 3, 1), 0, +1), id(7, 3, 1));  // the long ring is not twisted
+  size_t longest = 0, longest_regular = 0;
+  for (int64_t a = 0; a < 128; a += 7) {
+    for (int64_t b = 0; b < 128; ++b) {
+      if (a == b) continue;
+      const Path p = net.Route(a, b, 0);
+      const std::vector<int32_t> bfs =
+          net.topology().ShortestPath(static_cast<int32_t>(a), static_cast<int32_t>(b), 0);
+      ASSERT_EQ(p.links.size(), bfs.size()) << a << " -> " << b;
+      int32_t at = static_cast<int32_t>(a);
+      for (int32_t l : p.links) {
+        ASSERT_EQ(net.topology().link(l).src, at);
+        at = net.topology().link(l).dst;
+      }
+      EXPECT_EQ(at, b);
+      longest = std::max(longest, p.links.size());
+      longest_regular = std::max(longest_regular, regular.Route(a, b, 0).links.size());
+    }
+  }
+  EXPECT_EQ(longest_regular, 8u);  // 4 + 2 + 2
+  EXPECT_LT(longest, longest_regular);
+}
+
+TEST(NetworkTest, TwistedTorusNeedsAKbyKby2KShape) {
+  ClusterSpec spec = MakeClusterSpec("tpu-v4-cube", "tpu-ici-torus-ocs", 512);  // 8x8x8
+  spec.fabric.twisted = true;
+  try {
+    Network::Build(spec);
+    FAIL() << "an 8x8x8 slice cannot twist";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("k x k x 2k"), std::string::npos) << e.what();
+  }
+  spec.count = 256;  // 4x8x8
+  EXPECT_NO_THROW(Network::Build(spec));
+}
+
+// Batching completions that fall within 1% of each other changes an all-to-all's time by under 1% and a step
+// whose flows all end together not at all.
+TEST(FlowSimulatorTest, CompletionBatchingStaysWithinItsPrecision) {
+  const Network net = Network::Build(MakeClusterSpec("tpu-v4-cube", "tpu-ici-torus-ocs", 64));
+  FlowSet set;
+  std::vector<int32_t> links;
+  for (int64_t a = 0; a < 64; ++a) {
+    for (int64_t b = 0; b < 64; ++b) {
+      if (a == b) continue;
+      const double latency = net.RouteInto(a, b, 0, links);
+      set.Add(links, 1e6, FlowModel::kNoCap, latency);
+    }
+  }
+  FlowSimulator exact(net.topology(), 0), batched(net.topology());
+  const std::vector<double> e = exact.Run(set), b = batched.Run(set);
+  const double e_end = *std::max_element(e.begin(), e.end()), b_end = *std::max_element(b.begin(), b.end());
+  std::printf("all-to-all over 64 chips: %llu solves exact, %llu batched; end %.6g s against %.6g s\n",
+              static_cast<unsigned long long>(exact.solves()), static_cast<unsigned long long>(batched.solves()),
+              b_end, e_end);
+  EXPECT_NEAR(b_end / e_end, 1.0, FlowSimulator::kDefaultPrecision);
+  EXPECT_LT(batched.solves() * 2, exact.solves());
+  FlowSet ring;
+  for (int64_t a = 0; a < 64; ++a) {
+    net.RouteInto(a, (a + 1) % 64, 0, links);
+    ring.Add(links, 1e6, FlowModel::kNoCap, 0);
+  }
+  EXPECT_EQ(FlowSimulator(net.topology(), 0).Run(ring), FlowSimulator(net.topology()).Run(ring));
 }
 
 TEST(NetworkTest, WanLatencyFollowsDistance) {

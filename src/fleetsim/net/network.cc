@@ -589,6 +589,16 @@ bool Network::FailConnection(int32_t a, int32_t b, bool failed) {
   return found;
 }
 
+bool Network::FailSwitch(int32_t vertex, bool failed) {
+  if (vertex < 0 || static_cast<size_t>(vertex) >= topo_.num_vertices() ||
+      topo_.vertex(vertex).kind != VertexKind::kSwitch) {
+    return false;
+  }
+  const std::vector<int32_t> out = topo_.OutLinks(vertex);
+  for (int32_t id : out) topo_.SetConnectionUp(vertex, topo_.link(id).dst, !failed);
+  return true;
+}
+
 ClusterSpec MakeClusterSpec(const std::string& node, const std::string& fabric, int64_t count,
                             const Catalog& catalog) {
   const NodeSpec* n = catalog.FindNode(node);

@@ -70,6 +70,8 @@ class Network {
 
   // Fails (or restores) both directions between two vertices; true when a link was found.
   bool FailConnection(int32_t a, int32_t b, bool failed = true);
+  // Fails (or restores) a switch: every link into and out of it. False when `vertex` is not a switch.
+  bool FailSwitch(int32_t vertex, bool failed = true);
   bool HasFailures() const { return topo_.HasFailures(); }
 
   // One-way latency and per-accelerator bandwidth of the two levels, as the closed forms see them.

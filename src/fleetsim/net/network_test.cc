@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "fleetsim/collective/flow_collective.h"
 #include "fleetsim/core/error.h"
 #include "fleetsim/net/flow_model.h"
 #include "fleetsim/net/flow_sim.h"
@@ -77,6 +78,29 @@ TEST(NetworkTest, FailedLinkIsRoutedAround) {
   ASSERT_FALSE(after.links.empty());
   for (int32_t id : after.links) EXPECT_TRUE(net.topology().link(id).up);
   EXPECT_NE(after.links, before.links);
+}
+
+TEST(NetworkTest, FailedSwitchIsRoutedAroundOrDisconnects) {
+  Network net = Network::Build(MakeClusterSpec("hgx-h100", "ib-ndr-400-clos", 2048));
+  const Path before = net.Route(0, 9, 3);  // port, leaf -> spine, spine -> leaf, port
+  ASSERT_EQ(before.links.size(), 4u);
+  const int32_t leaf = net.topology().link(before.links[0]).dst;
+  const int32_t spine = net.topology().link(before.links[1]).dst;
+  EXPECT_FALSE(net.FailSwitch(0));  // an accelerator, not a switch
+  ASSERT_TRUE(net.FailSwitch(spine));
+  const Path after = net.Route(0, 9, 3);
+  ASSERT_EQ(after.links.size(), 4u);  // another spine plane
+  for (int32_t id : after.links) {
+    EXPECT_TRUE(net.topology().link(id).up);
+    EXPECT_NE(net.topology().link(id).dst, spine);
+  }
+  const CollectiveResult ring =
+      SimulateCollective(net, {CollectiveOp::kAllReduce, Algorithm::kRing, Gigabytes(1), FirstRanks(2048)});
+  EXPECT_GT(ring.time.value(), 0);
+  ASSERT_TRUE(net.FailSwitch(leaf));  // accelerator 0's only way out
+  EXPECT_THROW(net.Route(0, 9, 3), InputError);
+  ASSERT_TRUE(net.FailSwitch(leaf, false));
+  EXPECT_EQ(net.Route(0, 9, 3).links.size(), 4u);
 }
 
 TEST(NetworkTest, TorusRoutesTheShortWayAroundEachRing) {

@@ -53,6 +53,7 @@ void ParseFabric(YamlMap& m, FabricSpec& f) {
   if (auto v = m.OptInteger("max_slice", Range::AtLeast(0))) f.max_slice = *v;
   if (auto v = m.OptBool("wraparound")) f.wraparound = *v;
   if (auto v = m.OptBool("twisted")) f.twisted = *v;
+  if (auto v = m.OptBool("in_network_reduction")) f.in_network_reduction = *v;
   if (auto v = m.OptString("dcn_fabric")) f.dcn_fabric = *v;
   if (auto o = m.OptMap("ocs")) {
     OcsSpec ocs = f.ocs.value_or(OcsSpec{});

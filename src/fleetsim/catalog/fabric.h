@@ -49,6 +49,9 @@ struct FabricSpec {
   int64_t max_slice = 0;
   bool wraparound = true;  // torus rings close
   bool twisted = false;    // torus: slices are twisted tori (needs a k x k x 2k or k x 2k x 2k slice)
+  // Clos: the switches reduce in the network (InfiniBand SHARP), so an all-reduce across nodes can stream each
+  // shard up a tree of switches and the result back down once, instead of 2(n-1)/n times round a ring.
+  bool in_network_reduction = false;
   std::string dcn_fabric;  // torus: the fabric that joins slices when a job outgrows max_slice
   std::optional<OcsSpec> ocs;
   std::map<std::string, std::string> sources;

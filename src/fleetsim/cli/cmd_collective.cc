@@ -134,8 +134,9 @@ int Run(const CollectiveOptions& o, const CommonOptions& common, std::ostream& o
         "--op '{}': use all-reduce, reduce-scatter, all-gather, all-to-all, broadcast or point-to-point", o.op));
   const auto algo = ParseAlgorithm(o.algo);
   if (!algo)
-    Bad(fmt::format("--algo '{}': use ring, tree, halving-doubling, direct, hierarchical, torus, nvls or auto",
-                    o.algo));
+    Bad(fmt::format(
+        "--algo '{}': use ring, tree, halving-doubling, direct, hierarchical, torus, nvls, sharp or auto",
+        o.algo));
   const std::vector<Bytes> sizes = Sizes(o);
   const ClusterSpec cluster = ResolveCluster(o);
   const Network net = Network::Build(cluster);

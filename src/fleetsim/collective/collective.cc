@@ -20,6 +20,7 @@ constexpr std::pair<Algorithm, std::string_view> kAlgorithms[] = {
     {Algorithm::kHierarchical, "hierarchical"},
     {Algorithm::kTorus, "torus"},
     {Algorithm::kNvls, "nvls"},
+    {Algorithm::kSharp, "sharp"},
     {Algorithm::kAuto, "auto"}};
 
 double Log2Ceil(int n) { return std::ceil(std::log2(static_cast<double>(n))); }
@@ -94,6 +95,12 @@ Seconds FlatCollectiveTime(CollectiveOp op, Algorithm algo, Bytes size, const Li
         return alpha + nvls * ((nd - 1) / nd);
       }
       break;  // broadcast falls back to the ring
+    }
+    case Algorithm::kSharp: {
+      // In-network reduction: each rank sends its buffer up the switch tree once and receives the result once;
+      // one latency up the tree and one down.
+      if (op == CollectiveOp::kAllReduce) return alpha * 2.0 + full / kSharpBandwidthFactor;
+      break;  // other operations fall back to the ring
     }
     case Algorithm::kTree: {
       // Double binary tree: pipelined reduce up and broadcast down at once; the two trees each carry half the
@@ -198,7 +205,7 @@ Seconds TorusCollectiveTime(CollectiveOp op, Bytes size, const std::vector<int>&
 }
 
 Seconds HierarchicalCollectiveTime(CollectiveOp op, Bytes size, const std::vector<LinkLevel>& levels,
-                                   Algorithm inner_algo) {
+                                   Algorithm inner_algo, Algorithm outer_algo) {
   // Drop trivial levels.
   std::vector<LinkLevel> active;
   for (const LinkLevel& l : levels) {
@@ -206,6 +213,14 @@ Seconds HierarchicalCollectiveTime(CollectiveOp op, Bytes size, const std::vecto
   }
   if (active.empty() || size.value() <= 0) return Seconds(0);
   if (active.size() == 1) return FlatCollectiveTime(op, inner_algo, size, active.front());
+  if (op == CollectiveOp::kAllReduce && outer_algo == Algorithm::kSharp && active.size() == 2) {
+    const LinkLevel& in = active.front();
+    const Algorithm phase = inner_algo == Algorithm::kNvls ? Algorithm::kNvls : Algorithm::kRing;
+    return FlatCollectiveTime(CollectiveOp::kReduceScatter, phase, size, in) +
+           FlatCollectiveTime(CollectiveOp::kAllReduce, Algorithm::kSharp, size / static_cast<double>(in.ranks),
+                              active.back()) +
+           FlatCollectiveTime(CollectiveOp::kAllGather, phase, size, in);
+  }
 
   const LinkLevel& inner = active.front();
   const std::vector<LinkLevel> outer(active.begin() + 1, active.end());

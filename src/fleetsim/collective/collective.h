@@ -17,7 +17,7 @@
 namespace fleetsim {
 
 enum class CollectiveOp { kAllReduce, kReduceScatter, kAllGather, kAllToAll, kBroadcast, kPointToPoint };
-enum class Algorithm { kRing, kTree, kHalvingDoubling, kDirect, kHierarchical, kTorus, kNvls, kAuto };
+enum class Algorithm { kRing, kTree, kHalvingDoubling, kDirect, kHierarchical, kTorus, kNvls, kSharp, kAuto };
 
 std::string_view CollectiveOpName(CollectiveOp op);
 std::optional<CollectiveOp> ParseCollectiveOp(std::string_view name);
@@ -32,19 +32,25 @@ struct LinkLevel {
   Seconds latency;
 };
 
-// Time of one collective on a flat level with a flat algorithm (ring, tree, halving-doubling, direct, nvls).
-// One rank, or zero bytes, costs nothing.
+// Time of one collective on a flat level with a flat algorithm (ring, tree, halving-doubling, direct, nvls,
+// sharp). One rank, or zero bytes, costs nothing.
 Seconds FlatCollectiveTime(CollectiveOp op, Algorithm algo, Bytes size, const LinkLevel& level);
 
 // Time of a hierarchical collective over levels ordered inner to outer (e.g. NVLink domain, then scale-out):
 // reduce-scatter inward, the operation on the shard across the outer levels, all-gather back; all-gather and
-// reduce-scatter likewise compose. `inner_algo` is the algorithm inside each level (ring or nvls).
+// reduce-scatter likewise compose. `inner_algo` is the algorithm inside the innermost level (ring or nvls),
+// `outer_algo` the all-reduce across the outer levels (ring, or sharp: in-network reduction in the fabric).
 Seconds HierarchicalCollectiveTime(CollectiveOp op, Bytes size, const std::vector<LinkLevel>& levels,
-                                   Algorithm inner_algo = Algorithm::kRing);
+                                   Algorithm inner_algo = Algorithm::kRing,
+                                   Algorithm outer_algo = Algorithm::kRing);
 
 // In-switch reduction (NVLS) reaches this fraction of the domain's achievable per-device bandwidth. Calibrated on
 // validation/collectives.csv h100-8-nvls: algorithm bandwidth about 275 GB/s against 450 x 0.82 = 369 GB/s.
 inline constexpr double kNvlsBandwidthFactor = 0.745;
+// In-network reduction in the scale-out fabric (InfiniBand SHARP) streams each shard up the switch tree and the
+// result down at this fraction of the port's achievable bandwidth. Not calibrated (no published nccl-tests
+// figure for CollNet/SHARP at hand): the physical bound, each byte crossing each tree link once each way.
+inline constexpr double kSharpBandwidthFactor = 1.0;
 
 // The double binary tree used by the tree algorithm (NCCL-style): tree 0 is a heap over positions 0..n-1, tree 1
 // the same heap over the order [0, n-1, n-2, ..., 1], so a rank is an inner node of at most one tree besides the

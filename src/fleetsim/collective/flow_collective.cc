@@ -26,7 +26,11 @@ void RunPhases(const Network& net, const std::vector<Phase>& phases, std::vector
     set.Reserve(ph.transfers.size(), ph.transfers.size() * 8);
     for (const Transfer& t : ph.transfers) {
       double latency = 0;
-      if (t.kind == TransferKind::kToSwitch) {
+      if (t.kind == TransferKind::kPath) {
+        const Path& p = ph.paths[static_cast<size_t>(t.src)];
+        links = p.links;
+        latency = p.latency;
+      } else if (t.kind == TransferKind::kToSwitch) {
         const Path p = net.RouteToSwitch(t.src);
         links = p.links;
         latency = p.latency;
@@ -78,6 +82,8 @@ std::vector<Algorithm> CandidateAlgorithms(const Network& net, CollectiveOp op,
   if (n > 0 && (n & (n - 1)) == 0 && n <= 1024) c.push_back(Algorithm::kHalvingDoubling);
   if (net.in_network_reduction()) c.push_back(Algorithm::kNvls);
   if (domains.size() > 1) c.push_back(Algorithm::kHierarchical);
+  if (domains.size() > 1 && op == CollectiveOp::kAllReduce && net.fabric_reduction())
+    c.push_back(Algorithm::kSharp);
   if (!net.switch_domain() && !net.torus_twisted() && domains.size() == 1 && n == net.domain_size())
     c.push_back(Algorithm::kTorus);
   return c;
@@ -149,6 +155,11 @@ Seconds ClosedFormTime(const Network& net, const CollectiveRequest& request) {
   if (algo == Algorithm::kHierarchical || algo == Algorithm::kNvls) {
     return HierarchicalCollectiveTime(request.op, request.size, {inner, outer},
                                       algo == Algorithm::kNvls ? Algorithm::kNvls : Algorithm::kRing);
+  }
+  if (algo == Algorithm::kSharp) {
+    return HierarchicalCollectiveTime(request.op, request.size, {inner, outer},
+                                      net.in_network_reduction() ? Algorithm::kNvls : Algorithm::kRing,
+                                      Algorithm::kSharp);
   }
   // A flat algorithm across domains runs at the slower of the two levels.
   const LinkLevel flat{n, std::min(net.DomainBandwidth(), net.FabricBandwidth()),

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "fleetsim/core/error.h"
@@ -48,6 +49,32 @@ TEST(FlowCollectiveTest, FlowModelMatchesClosedFormForHierarchicalAcrossNodes) {
   ExpectAgrees(net, CollectiveOp::kAllGather, Algorithm::kHierarchical, Gigabytes(1));
   ExpectAgrees(net, CollectiveOp::kReduceScatter, Algorithm::kHierarchical, Gigabytes(1));
   ExpectAgrees(net, CollectiveOp::kAllReduce, Algorithm::kNvls, Gigabytes(1));
+}
+
+// In-network reduction in the fabric (SHARP): NVLS inside each HGX node, the shard up each rail's switch tree
+// and back, NVLS again; within one leaf (4 nodes), across leaves of one pod (256 nodes) and across pods (1,024).
+TEST(FlowCollectiveTest, FlowModelMatchesClosedFormForSharp) {
+  for (int64_t gpus : {32, 2048, 8192}) {
+    const Network net = Network::Build(MakeClusterSpec("hgx-h100", "ib-ndr-400-clos", gpus));
+    ASSERT_TRUE(net.fabric_reduction());
+    ExpectAgrees(net, CollectiveOp::kAllReduce, Algorithm::kSharp, Gigabytes(1));
+  }
+}
+
+TEST(FlowCollectiveTest, SharpNeedsAFabricThatReducesAndFallsBackToHierarchical) {
+  const Network roce = Network::Build(MakeClusterSpec("hgx-h100", "roce-400-clos", 32));
+  EXPECT_FALSE(roce.fabric_reduction());
+  const CollectiveResult r =
+      SimulateCollective(roce, {CollectiveOp::kAllReduce, Algorithm::kSharp, Gigabytes(1), {}});
+  EXPECT_EQ(r.algorithm, Algorithm::kHierarchical);
+  // On InfiniBand at scale the switch tree beats the rings: its time does not grow with the node count.
+  const Network big = Network::Build(MakeClusterSpec("hgx-h100", "ib-ndr-400-clos", 8192));
+  const auto time = [&](Algorithm a) {
+    return SimulateCollective(big, {CollectiveOp::kAllReduce, a, Gigabytes(1), {}}).time.value();
+  };
+  EXPECT_LT(time(Algorithm::kSharp), 0.7 * time(Algorithm::kNvls));
+  const std::vector<Algorithm> candidates = CandidateAlgorithms(big, CollectiveOp::kAllReduce, FirstRanks(8192));
+  EXPECT_NE(std::find(candidates.begin(), candidates.end(), Algorithm::kSharp), candidates.end());
 }
 
 TEST(FlowCollectiveTest, FlowModelMatchesClosedFormForTorusRings) {

@@ -256,6 +256,36 @@ std::vector<Phase> OuterPhases(const Ctx& c, CollectiveOp op) {
   return {RingStep(rings, chunk, op == CollectiveOp::kAllReduce ? 2 * (d - 1) : d - 1, false)};
 }
 
+// The all-reduce of each rail's shard across domains inside the fabric's switches: every member streams the shard
+// up its rail's reduction tree and receives the result back down, all rails at once.
+Phase SharpPhase(const Ctx& c) {
+  const auto m = static_cast<int64_t>(c.domains.begin()->second.size());
+  std::vector<std::vector<int64_t>> rails(static_cast<size_t>(m));
+  for (const auto& [dom, members] : c.domains) {
+    for (int64_t j = 0; j < m; ++j) rails[static_cast<size_t>(j)].push_back(members[static_cast<size_t>(j)]);
+  }
+  const double shard = c.size / static_cast<double>(m);
+  Phase ph;
+  int depth = 1;
+  for (size_t j = 0; j < rails.size(); ++j) {
+    std::vector<Path> up, down;
+    c.net.ReductionTree(rails[j], j, up, down, depth);
+    for (std::vector<Path>* edges : {&up, &down}) {
+      for (Path& p : *edges) {
+        Transfer t;
+        t.kind = TransferKind::kPath;
+        t.src = static_cast<int64_t>(ph.paths.size());
+        t.bytes = shard;
+        t.channel = static_cast<uint32_t>(j);
+        ph.transfers.push_back(t);
+        ph.paths.push_back(std::move(p));
+      }
+    }
+  }
+  ph.latency_steps = 2 * depth;  // up the tree and back down, a switch level at a time
+  return ph;
+}
+
 Schedule Hierarchical(const Ctx& c, bool nvls) {
   Schedule s;
   s.algorithm = nvls ? Algorithm::kNvls : Algorithm::kHierarchical;
@@ -430,6 +460,24 @@ Schedule BuildSchedule(const Network& net, CollectiveOp op, Algorithm algo, Byte
       if (Aligned(c)) return Hierarchical(c, true);
       return Ring(c);
     case Algorithm::kHierarchical:
+      if (reduce_family && c.domains.size() > 1 && Aligned(c)) return Hierarchical(c, false);
+      return Ring(c);
+    case Algorithm::kSharp:
+      if (c.op == CollectiveOp::kAllReduce && net.fabric_reduction() && c.domains.size() > 1 && Aligned(c)) {
+        Schedule sh;
+        sh.algorithm = Algorithm::kSharp;
+        sh.reduced = c.clean;
+        const bool nvls = net.in_network_reduction();
+        const bool inner = c.domains.begin()->second.size() > 1;
+        if (inner) {
+          for (Phase& p : InnerPhases(c, CollectiveOp::kReduceScatter, nvls)) sh.phases.push_back(std::move(p));
+        }
+        sh.phases.push_back(SharpPhase(c));
+        if (inner) {
+          for (Phase& p : InnerPhases(c, CollectiveOp::kAllGather, nvls)) sh.phases.push_back(std::move(p));
+        }
+        return sh;
+      }
       if (reduce_family && c.domains.size() > 1 && Aligned(c)) return Hierarchical(c, false);
       return Ring(c);
     case Algorithm::kTorus:

@@ -14,7 +14,9 @@
 
 namespace fleetsim {
 
-enum class TransferKind : uint8_t { kPeer, kToSwitch, kFromSwitch };
+// kPeer: routed from src to dst; kToSwitch/kFromSwitch: between an accelerator and its domain's switch; kPath:
+// along the phase's explicit path number `src` (an edge of an in-network reduction tree).
+enum class TransferKind : uint8_t { kPeer, kToSwitch, kFromSwitch, kPath };
 
 struct Transfer {
   int64_t src = 0;  // accelerator ids; for kToSwitch/kFromSwitch the accelerator is src resp. dst
@@ -28,6 +30,7 @@ struct Transfer {
 
 struct Phase {
   std::vector<Transfer> transfers;
+  std::vector<Path> paths;  // for kPath transfers
   int64_t repeat = 1;
   int latency_steps = 1;  // message latencies in sequence within the phase (pipelined tree depth)
 };
@@ -40,8 +43,10 @@ struct Schedule {
 
 // Unrolls one collective on `group` (accelerator ids, distinct). `algo` must not be kAuto. Algorithms that do not
 // apply fall back: tree/nvls for other ops and halving-doubling for non-powers of two to the ring, torus off a
-// whole untwisted torus to the ring, hierarchical on a group that does not fill domains evenly to the ring.
-// InputError for a group that is empty, has duplicates or does not fit the network, or that needs too many flows.
+// whole untwisted torus to the ring, sharp (all-reduce only, on a fabric that reduces in its switches, with a
+// group that fills domains evenly) to hierarchical, hierarchical on a group that does not fill domains evenly to
+// the ring. InputError for a group that is empty, has duplicates or does not fit the network, or that needs too
+// many flows.
 Schedule BuildSchedule(const Network& net, CollectiveOp op, Algorithm algo, Bytes size,
                        const std::vector<int64_t>& group);
 

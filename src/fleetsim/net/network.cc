@@ -576,6 +576,45 @@ Path Network::RouteFromSwitch(int64_t acc) const {
   return {{id}, topo_.link(id).latency};
 }
 
+void Network::ReductionTree(const std::vector<int64_t>& members, uint64_t hash, std::vector<Path>& up,
+                            std::vector<Path>& down, int& depth) const {
+  FLEETSIM_CHECK(fabric_reduction());
+  const auto edge = [&](std::vector<Path>& out, std::initializer_list<int32_t> links) {
+    Path p;
+    for (int32_t l : links) {
+      if (l >= 0) p.links.push_back(l);
+    }
+    p.latency = topo_.PathLatency(p.links);
+    out.push_back(std::move(p));
+  };
+  std::vector<int32_t> leaves, pods;
+  for (int64_t acc : members) {
+    const auto a = static_cast<size_t>(acc);
+    const auto port = static_cast<size_t>(DomainOf(acc) * rails_ + LocalIndex(acc) / accs_per_port_);
+    edge(up, {acc_to_nic_[a], port_up_[port]});
+    edge(down, {port_down_[port], nic_to_acc_[a]});
+    const int32_t leaf = leaf_of_port_[port];
+    if (std::find(leaves.begin(), leaves.end(), leaf) == leaves.end()) leaves.push_back(leaf);
+  }
+  depth = 1;
+  if (leaves.size() < 2 || tiers_ < 2) return;
+  const auto plane = static_cast<size_t>(MixHash(hash ^ options_.ecmp_seed) % static_cast<uint64_t>(planes_));
+  const auto planes = static_cast<size_t>(planes_);
+  for (int32_t leaf : leaves) {
+    edge(up, {leaf_up_[static_cast<size_t>(leaf) * planes + plane]});
+    edge(down, {leaf_down_[static_cast<size_t>(leaf) * planes + plane]});
+    const int32_t pod = pod_of_leaf_[static_cast<size_t>(leaf)];
+    if (std::find(pods.begin(), pods.end(), pod) == pods.end()) pods.push_back(pod);
+  }
+  depth = 2;
+  if (pods.size() < 2 || tiers_ < 3) return;
+  for (int32_t pod : pods) {
+    edge(up, {spine_up_[static_cast<size_t>(pod) * planes + plane]});
+    edge(down, {spine_down_[static_cast<size_t>(pod) * planes + plane]});
+  }
+  depth = 3;
+}
+
 int64_t Network::TorusNeighbor(int64_t acc, int dim, int dir) const {
   const size_t i = static_cast<size_t>(acc) * torus_shape_.size() + static_cast<size_t>(dim);
   const int32_t id = dir > 0 ? torus_plus_[i] : torus_minus_[i];

@@ -48,6 +48,10 @@ class Network {
 
   bool switch_domain() const { return switch_domain_; }
   bool in_network_reduction() const { return switch_domain_ && cluster_.node.domain.in_network_reduction; }
+  // The scale-out fabric reduces in its switches (InfiniBand SHARP): a Clos inside one site.
+  bool fabric_reduction() const {
+    return rails_ > 0 && tiers_ >= 1 && sites_ == 1 && cluster_.fabric.in_network_reduction;
+  }
   // Torus shape of each domain (the slice for an OCS torus); empty for switch domains.
   const std::vector<int>& torus_shape() const { return torus_shape_; }
   bool torus_wraps() const { return torus_wrap_; }
@@ -65,6 +69,12 @@ class Network {
   // Paths between an accelerator and its domain's switch (for in-switch reduction, NVLS).
   Path RouteToSwitch(int64_t acc) const;
   Path RouteFromSwitch(int64_t acc) const;
+  // The in-network reduction tree over `members` (accelerators of distinct domains on one rail): every member's
+  // port to its leaf, and when the members span leaves, every leaf to the spine of one plane (chosen by `hash`),
+  // and when they span pods, every pod's spine to the core. `up` gets the paths towards the root, `down` the
+  // same edges back; `depth` the tree's levels of switches. Requires fabric_reduction().
+  void ReductionTree(const std::vector<int64_t>& members, uint64_t hash, std::vector<Path>& up,
+                     std::vector<Path>& down, int& depth) const;
   // Neighbour of `acc` one step along torus dimension `dim` (dir +1 or -1), within its torus.
   int64_t TorusNeighbor(int64_t acc, int dim, int dir) const;
 

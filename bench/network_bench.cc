@@ -51,5 +51,30 @@ void BM_TpuPodTorusAllReduce(benchmark::State& state) {
 }
 BENCHMARK(BM_TpuPodTorusAllReduce)->Unit(benchmark::kMillisecond);
 
+// Dense traffic: all-to-all over a TPU v4 slice (256 chips: 65,280 flows whose completions spread over time),
+// regular and twisted torus.
+void BM_TpuSliceAllToAll(benchmark::State& state) {
+  ClusterSpec spec = MakeClusterSpec("tpu-v4-cube", "tpu-ici-torus-ocs", state.range(0));
+  spec.fabric.twisted = state.range(1) != 0;
+  CollectiveResult r;
+  for (auto _ : state) {
+    const Network net = Network::Build(spec);
+    r = SimulateCollective(net, {CollectiveOp::kAllToAll, Algorithm::kDirect, Gigabytes(1), {}});
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["sim_time_s"] = r.time.value();
+  state.counters["flows"] = static_cast<double>(r.flows);
+}
+BENCHMARK(BM_TpuSliceAllToAll)
+    ->Args({128, 0})
+    ->Args({128, 1})
+    ->Args({256, 0})
+    ->Args({256, 1})
+    ->Unit(benchmark::kMillisecond);
+
+// In-network reduction (SHARP) all-reduce over 8,192 GPUs: NVLS inside the nodes, switch trees across 4 pods.
+void BM_SharpAllReduce(benchmark::State& state) { RingOnClos(state, 1e9, Algorithm::kSharp); }
+BENCHMARK(BM_SharpAllReduce)->Arg(8192)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 }  // namespace fleetsim

@@ -10,6 +10,7 @@
 // legal but rebuilds the buckets (O(n)); callers for which it is an error check it themselves.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -111,12 +112,17 @@ class RadixHeap {
     const size_t b = level * kDigits + digit;
     last_ = min_[b];
     min_[b] = kNone;
-    if (level == 0) {
-      front_.swap(buckets_[b]);
+    std::vector<Entry>& bucket = buckets_[b];
+    // A level-0 bucket holds one key, and so does a higher one whose entries all share the minimum (a burst of
+    // simultaneous events): either becomes the front as it is.
+    if (level == 0 ||
+        (bucket.back().key == last_ &&
+         std::all_of(bucket.begin(), bucket.end(), [&](const Entry& e) { return e.key == last_; }))) {
+      front_.swap(bucket);
       return;
     }
-    for (const Entry& e : buckets_[b]) Insert(e);
-    buckets_[b].clear();
+    for (const Entry& e : bucket) Insert(e);
+    bucket.clear();
   }
 
   // A push below the last minimum: rebuild around the new minimum, keeping every entry's relative order.

@@ -22,7 +22,8 @@ std::vector<double> FlowSimulator::Run(const FlowSet& flows) {
   last_.assign(n, 0);
   latency_.assign(n, 0);
   done_.assign(n, kForever);
-  event_.assign(n, EventId{});
+  FLEETSIM_CHECK(n < kFlowMask);
+  version_.assign(n, 0);
   model_.Reserve(n, flows.hops());
   touched_.reserve(n);
   for (size_t i = 0; i < n; ++i) {
@@ -54,26 +55,26 @@ void FlowSimulator::Resolve() {
     const auto i = static_cast<size_t>(f);
     if (!model_.alive(f)) continue;
     const double r = model_.rate(f);
-    if (r == rate_[i] && event_[i].valid()) continue;
+    if (r == rate_[i] && (version_[i] & 1) != 0) continue;  // its completion stands
     remaining_[i] = std::max(0.0, remaining_[i] - rate_[i] * (now - last_[i]));
     last_[i] = now;
     rate_[i] = r;
-    engine_->Cancel(event_[i]);
-    event_[i] = EventId{};
+    version_[i] = (version_[i] | 1) + 1;      // even: nothing pending; any event already scheduled is now stale
     if (std::isinf(remaining_[i])) continue;  // persistent
     if (!(r > 0)) {
       throw InternalError("a flow got no bandwidth: a link on its path has no capacity left");
     }
     const double dt = std::isinf(r) ? 0.0 : remaining_[i] / r;
     const auto ns = static_cast<int64_t>(std::ceil(dt * 1e9));
-    event_[i] = engine_->ScheduleAfter(SimTime::FromNanoseconds(ns), this, static_cast<uint64_t>(f));
+    version_[i] |= 1;  // odd: this version's completion is pending
+    engine_->ScheduleAfter(SimTime::FromNanoseconds(ns), this, Payload(i));
   }
 }
 
 void FlowSimulator::Complete(size_t i) {
   done_[i] = engine_->now().ToSeconds().value() + latency_[i];
   remaining_[i] = 0;
-  event_[i] = EventId{};
+  version_[i] = (version_[i] | 1) + 1;
   model_.Remove(static_cast<int32_t>(i));
 }
 
@@ -91,13 +92,14 @@ void FlowSimulator::OnEvent(uint64_t payload) {
       EventQueue::Event e;
       while (queue.PeekTime() <= limit && queue.Pop(e)) {
         ++events_;
-        Complete(static_cast<size_t>(e.payload));
+        if (e.payload != kSolve && Current(e.payload)) Complete(e.payload & kFlowMask);
       }
     }
     Resolve();
     return;
   }
-  Complete(static_cast<size_t>(payload));
+  if (!Current(payload)) return;  // rescheduled since: a later event stands for it
+  Complete(payload & kFlowMask);
   if (!solve_pending_) {
     solve_pending_ = true;  // after every completion at this instant: they were scheduled before this event
     engine_->ScheduleAfter(SimTime(), this, kSolve);

@@ -1,7 +1,8 @@
 // FlowSimulator: runs a set of flows on the event engine with the max-min fair FlowModel. Time jumps from one
 // flow completion to the next; completions at the same nanosecond are batched into one incremental re-solve of
-// the components they touch, and only flows whose rate changed are rescheduled (lazy cancellation). A flow's
-// completion time is when its last byte drains plus its path latency (store-and-forward of the tail is ignored).
+// the components they touch, and only flows whose rate changed are rescheduled (the old event stays queued and
+// is recognised as stale by a version number). A flow's completion time is when its last byte drains plus its
+// path latency (store-and-forward of the tail is ignored).
 #pragma once
 
 #include <cstdint>
@@ -86,6 +87,12 @@ class FlowSimulator : public EventHandler {
 
  private:
   static constexpr uint64_t kSolve = ~uint64_t{0};
+  static constexpr uint64_t kFlowMask = 0xffffffffULL;  // payload: version in the high 32 bits, flow in the low
+  uint64_t Payload(size_t flow) const { return (uint64_t{version_[flow]} << 32) | flow; }
+  bool Current(uint64_t payload) const {
+    const size_t flow = payload & kFlowMask;
+    return (payload >> 32) == version_[flow] && (version_[flow] & 1) != 0;
+  }
   void Resolve();
   void Complete(size_t flow);
 
@@ -93,7 +100,9 @@ class FlowSimulator : public EventHandler {
   double precision_;
   Engine* engine_ = nullptr;
   std::vector<double> remaining_, rate_, last_, latency_, done_;
-  std::vector<EventId> event_;
+  // Per flow: odd while a completion event of this version is pending. Rescheduling bumps the version instead of
+  // cancelling: the stale event, still queued, no longer matches and is ignored when it comes.
+  std::vector<uint32_t> version_;
   std::vector<int32_t> touched_;
   bool solve_pending_ = false;
   uint64_t events_ = 0;

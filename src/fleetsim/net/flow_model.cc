@@ -45,6 +45,7 @@ void FlowModel::Remove(int32_t id) {
   Flow& f = flows_[static_cast<size_t>(id)];
   if (!f.alive) return;
   f.alive = false;
+  index_exact_ = false;
   f.rate = 0;
   --active_;
   MarkLinks(f);
@@ -86,6 +87,7 @@ void FlowModel::IndexLinks() {
     }
   }
   indexed_ = flows_.size();
+  index_exact_ = true;
 }
 
 // The links whose flows must be re-solved: the components reachable from the dirty links through shared flows,
@@ -112,12 +114,16 @@ void FlowModel::CollectComponents() {
     comp_links_.clear();
     comp_links_.reserve(links_.size());
     comp_flows_.reserve(flows_.size());
-    for (LinkState& s : links_) s.count = 0;
+    // With no removal since the index was built, its rows are the live counts; otherwise count along paths.
+    for (size_t l = 0; l < links_.size(); ++l) {
+      links_[l].count = index_exact_ ? static_cast<int32_t>(link_end_[l] - link_begin_[l]) : 0;
+    }
     for (size_t fi = 0; fi < flows_.size(); ++fi) {
       Flow& f = flows_[fi];
       f.frozen = !f.alive;  // removed flows still listed on links are skipped as if frozen
       if (!f.alive) continue;
       comp_flows_.push_back(static_cast<int32_t>(fi));
+      if (index_exact_) continue;
       for (uint32_t k = 0; k < f.length; ++k) ++links_[static_cast<size_t>(path_[f.begin + k])].count;
     }
     for (size_t l = 0; l < links_.size(); ++l) {

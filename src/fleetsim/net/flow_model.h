@@ -82,6 +82,7 @@ class FlowModel {
   std::vector<uint32_t> link_begin_, link_end_;
   std::vector<int32_t> link_flows_;
   size_t indexed_ = 0;
+  bool index_exact_ = false;    // no flow removed since the index was built: its rows are the live flows
   std::vector<int32_t> dirty_;  // links changed since the last solve (may repeat)
   bool all_dirty_ = false;      // so many changed that the next solve takes everything
   std::vector<LinkState> links_;

@@ -463,7 +463,9 @@ Schedule BuildSchedule(const Network& net, CollectiveOp op, Algorithm algo, Byte
       if (reduce_family && c.domains.size() > 1 && Aligned(c)) return Hierarchical(c, false);
       return Ring(c);
     case Algorithm::kSharp:
-      if (c.op == CollectiveOp::kAllReduce && net.fabric_reduction() && c.domains.size() > 1 && Aligned(c)) {
+      // The switch trees are fixed: with failed links the rings of hierarchical reroute instead.
+      if (c.op == CollectiveOp::kAllReduce && net.fabric_reduction() && !net.HasFailures() &&
+          c.domains.size() > 1 && Aligned(c)) {
         Schedule sh;
         sh.algorithm = Algorithm::kSharp;
         sh.reduced = c.clean;

@@ -418,8 +418,8 @@ int Network::TieDirection(int64_t src, int64_t dst, size_t dim) {
 double Network::TwistedRoute(int64_t src, int64_t dst, std::vector<int32_t>& links) const {
   // Minimal routing on a twisted torus: each short dimension is crossed directly or the other way round through
   // its wrap-around, and every wrap-around crossed moves the long coordinates by the short extent k (mod 2k).
-  // Try each choice of wraps, keep the fewest hops (fewest wraps on a tie), then walk the short dimensions and
-  // finally the long ones from wherever the twists left the path.
+  // Try each choice of wraps, keep the fewest hops, then walk the short dimensions and finally the long ones
+  // from wherever the twists left the path.
   const size_t dims = torus_shape_.size();
   const int64_t base = DomainOf(src) * domain_size_;
   const int k = *std::min_element(torus_shape_.begin(), torus_shape_.end());

@@ -77,6 +77,26 @@ TEST(FlowCollectiveTest, SharpNeedsAFabricThatReducesAndFallsBackToHierarchical)
   EXPECT_NE(std::find(candidates.begin(), candidates.end(), Algorithm::kSharp), candidates.end());
 }
 
+// On a twisted 4x4x8 slice the dimension rings still run, every rank simulated, their wrap-around neighbours
+// reached over the twisted links: slower than on the regular torus, far faster than one flat ring.
+TEST(FlowCollectiveTest, TorusRingsRunOnATwistedTorusAtAPrice) {
+  ClusterSpec spec = MakeClusterSpec("tpu-v4-cube", "tpu-ici-torus-ocs", 128);
+  const Network regular = Network::Build(spec);
+  spec.fabric.twisted = true;
+  const Network twisted = Network::Build(spec);
+  const CollectiveRequest torus{CollectiveOp::kAllReduce, Algorithm::kTorus, Gigabytes(1), {}};
+  const CollectiveResult r = SimulateCollective(regular, torus), t = SimulateCollective(twisted, torus);
+  EXPECT_EQ(t.algorithm, Algorithm::kTorus);
+  EXPECT_FALSE(t.reduced);
+  const double ring =
+      SimulateCollective(twisted, {CollectiveOp::kAllReduce, Algorithm::kRing, Gigabytes(1), {}}).time.value();
+  std::printf("4x4x8 all-reduce: torus %.2f ms, twisted torus %.2f ms, ring on the twisted torus %.2f ms\n",
+              1e3 * r.time.value(), 1e3 * t.time.value(), 1e3 * ring);
+  EXPECT_GT(t.time.value(), r.time.value());
+  EXPECT_LT(t.time.value(), 2 * r.time.value());
+  EXPECT_LT(t.time.value(), ring / 4);
+}
+
 TEST(FlowCollectiveTest, FlowModelMatchesClosedFormForTorusRings) {
   const Network cube = Network::Build(MakeClusterSpec("tpu-v4-cube", "", 64));
   ExpectAgrees(cube, CollectiveOp::kAllReduce, Algorithm::kTorus, Gigabytes(1));

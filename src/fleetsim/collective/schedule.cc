@@ -321,7 +321,9 @@ Schedule Torus(const Ctx& c) {
   for (int k = 0; k < static_cast<int>(shape.size()); ++k) {
     if (shape[static_cast<size_t>(k)] > 1) dims.push_back(k);
   }
-  const bool rep = c.clean && net.torus_wraps();
+  // Every rank's rings look alike on a regular torus. On a twisted one the ring neighbours across a short
+  // dimension's wrap-around are no longer adjacent (their route takes other links), so every rank is simulated.
+  const bool rep = c.clean && net.torus_wraps() && !net.torus_twisted();
   s.reduced = rep;
   const int64_t base = net.DomainOf(c.group[0]) * net.domain_size();
   std::vector<int64_t> strides(shape.size());
@@ -483,9 +485,7 @@ Schedule BuildSchedule(const Network& net, CollectiveOp op, Algorithm algo, Byte
       if (reduce_family && c.domains.size() > 1 && Aligned(c)) return Hierarchical(c, false);
       return Ring(c);
     case Algorithm::kTorus:
-      // Dimension-by-dimension rings need a product of rings; a twisted torus is not one.
-      if (reduce_family && !net.switch_domain() && !net.torus_twisted() && c.domains.size() == 1 &&
-          c.n == net.domain_size())
+      if (reduce_family && !net.switch_domain() && c.domains.size() == 1 && c.n == net.domain_size())
         return Torus(c);
       return Ring(c);
     default:

@@ -43,7 +43,7 @@ struct Schedule {
 
 // Unrolls one collective on `group` (accelerator ids, distinct). `algo` must not be kAuto. Algorithms that do not
 // apply fall back: tree/nvls for other ops and halving-doubling for non-powers of two to the ring, torus off a
-// whole untwisted torus to the ring, sharp (all-reduce only, on a fabric that reduces in its switches, without
+// whole torus to the ring, sharp (all-reduce only, on a fabric that reduces in its switches, without
 // failed links, with a group that fills domains evenly) to hierarchical, hierarchical on a group that does not
 // fill domains evenly to the ring. InputError for a group that is empty, has duplicates or does not fit the
 // network, or that needs too many flows.

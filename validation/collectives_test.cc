@@ -5,11 +5,11 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 
 #include "fleetsim/collective/flow_collective.h"
 #include "fleetsim/net/network.h"
+#include "validation_rows.h"
 
 namespace fleetsim {
 namespace {
@@ -20,20 +20,7 @@ std::map<std::string, double> PublishedValues() {
   std::string line;
   std::getline(in, line);  // header
   while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::string cell;
-    bool quoted = false;
-    for (char ch : line) {  // commas inside double quotes belong to the cell
-      if (ch == '"') {
-        quoted = !quoted;
-      } else if (ch == ',' && !quoted) {
-        cells.push_back(cell);
-        cell.clear();
-      } else {
-        cell += ch;
-      }
-    }
-    cells.push_back(cell);
+    const std::vector<std::string> cells = validation::SplitCsvLine(line);
     if (cells.size() < 11) continue;
     try {
       size_t used = 0;

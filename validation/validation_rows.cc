@@ -7,7 +7,6 @@
 #include <stdexcept>
 
 namespace fleetsim::validation {
-namespace {
 
 std::vector<std::string> SplitCsvLine(const std::string& line) {
   std::vector<std::string> out;
@@ -26,8 +25,6 @@ std::vector<std::string> SplitCsvLine(const std::string& line) {
   out.push_back(cell);
   return out;
 }
-
-}  // namespace
 
 std::vector<TrainingRow> ReadTrainingRows(const std::string& path) {
   std::ifstream in(path);

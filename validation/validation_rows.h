@@ -13,6 +13,9 @@ struct TrainingRow {
   const std::string& operator[](const std::string& column) const { return cells.at(column); }
 };
 
+// One CSV line as cells; commas inside double quotes belong to the cell (the quotes are dropped).
+std::vector<std::string> SplitCsvLine(const std::string& line);
+
 std::vector<TrainingRow> ReadTrainingRows(const std::string& path);
 
 // The scenario YAML for a row: cluster (accelerator, count), model dimensions, training configuration. Blank

@@ -326,12 +326,7 @@ Schedule Torus(const Ctx& c) {
   const bool rep = c.clean && net.torus_wraps() && !net.torus_twisted();
   s.reduced = rep;
   const int64_t base = net.DomainOf(c.group[0]) * net.domain_size();
-  std::vector<int64_t> strides(shape.size());
-  int64_t stride = 1;
-  for (size_t k = shape.size(); k-- > 0;) {
-    strides[k] = stride;
-    stride *= shape[k];
-  }
+  const std::vector<int64_t>& strides = net.torus_strides();
   const auto neighbor = [&](int64_t v, int dim, int dir) {
     const int64_t local = v - base, k = shape[static_cast<size_t>(dim)], st = strides[static_cast<size_t>(dim)];
     const int64_t coord = (local / st) % k;

@@ -98,14 +98,15 @@ void Network::BuildDomains() {
   torus_wrap_ = node.domain.wraparound;
   torus_twisted_ = node.domain.twisted;
   const size_t dims = torus_shape_.size();
-  std::vector<int64_t> strides(dims);
-  for (int64_t stride = 1, k = static_cast<int64_t>(dims); k-- > 0;) {
-    strides[static_cast<size_t>(k)] = stride;
-    stride *= torus_shape_[static_cast<size_t>(k)];
+  torus_strides_.assign(dims, 1);
+  for (size_t k = dims; k-- > 1;) torus_strides_[k - 1] = torus_strides_[k] * torus_shape_[k];
+  const std::vector<int64_t>& strides = torus_strides_;
+  if (torus_twisted_) {
+    CheckTwistable();
+    torus_short_ = *std::min_element(torus_shape_.begin(), torus_shape_.end());
   }
-  if (torus_twisted_) CheckTwistable();
   // Twisted: crossing the wrap-around of a short dimension also moves `short` along every long dimension.
-  const int64_t short_extent = torus_twisted_ ? *std::min_element(torus_shape_.begin(), torus_shape_.end()) : 0;
+  const int64_t short_extent = torus_short_;
   const auto twist = [&](int64_t l) {
     for (size_t e = 0; e < dims; ++e) {
       if (torus_shape_[e] == short_extent) continue;
@@ -422,13 +423,8 @@ double Network::TwistedRoute(int64_t src, int64_t dst, std::vector<int32_t>& lin
   // from wherever the twists left the path.
   const size_t dims = torus_shape_.size();
   const int64_t base = DomainOf(src) * domain_size_;
-  const int k = *std::min_element(torus_shape_.begin(), torus_shape_.end());
-  std::vector<int64_t> strides(dims);
-  for (int64_t stride = 1, d = static_cast<int64_t>(dims); d-- > 0;) {
-    strides[static_cast<size_t>(d)] = stride;
-    stride *= torus_shape_[static_cast<size_t>(d)];
-  }
-  const auto coord = [&](int64_t v, size_t d) { return ((v - base) / strides[d]) % torus_shape_[d]; };
+  const int k = torus_short_;
+  const auto coord = [&](int64_t v, size_t d) { return ((v - base) / torus_strides_[d]) % torus_shape_[d]; };
   std::vector<size_t> shorts, longs;
   for (size_t d = 0; d < dims; ++d) (torus_shape_[d] == k ? shorts : longs).push_back(d);
   const auto ring = [](int64_t delta, int64_t size) {
@@ -490,15 +486,9 @@ double Network::TorusRoute(int64_t src, int64_t dst, std::vector<int32_t>& links
   const int64_t base = DomainOf(src) * domain_size_;
   int64_t a = src - base;
   const int64_t b = dst - base;
-  int64_t stride = 1;
-  std::vector<int64_t> strides(dims);
-  for (size_t k = dims; k-- > 0;) {
-    strides[k] = stride;
-    stride *= torus_shape_[k];
-  }
   for (size_t k = 0; k < dims; ++k) {
     const int64_t size = torus_shape_[k];
-    const int64_t ca = (a / strides[k]) % size, cb = (b / strides[k]) % size;
+    const int64_t ca = (a / torus_strides_[k]) % size, cb = (b / torus_strides_[k]) % size;
     if (ca == cb) continue;
     int dir = cb > ca ? 1 : -1;
     int64_t steps = std::abs(cb - ca);

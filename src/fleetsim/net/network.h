@@ -56,6 +56,8 @@ class Network {
   const std::vector<int>& torus_shape() const { return torus_shape_; }
   bool torus_wraps() const { return torus_wrap_; }
   bool torus_twisted() const { return torus_twisted_; }
+  // Index distance between neighbours along each torus dimension inside a domain (row-major over torus_shape()).
+  const std::vector<int64_t>& torus_strides() const { return torus_strides_; }
   // Physical cubes the OCS slice uses, in slice order (torus-of-cubes fabrics only).
   const std::vector<int>& slice_cubes() const { return slice_cubes_; }
   // Rails (scale-out ports) per domain; 0 when the job has no scale-out fabric (one torus slice).
@@ -114,6 +116,8 @@ class Network {
   std::vector<int> torus_shape_;
   bool torus_wrap_ = true;
   bool torus_twisted_ = false;
+  std::vector<int64_t> torus_strides_;
+  int torus_short_ = 0;  // twisted: the short extent k
   std::vector<int> slice_cubes_;
 
   // Scale-up level.

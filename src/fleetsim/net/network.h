@@ -3,6 +3,7 @@
 // rail-optimized or ToR multi-tier Clos with per-tier oversubscription, a flat datacenter network, or one torus
 // slice composed of cubes through optical circuit switches), and sites joined by long-haul WAN links.
 // Accelerator i is vertex i. Owns its topology; failures are applied through FailConnection() and reroute.
+// Builders in network.cc, routing in routing.cc.
 #pragma once
 
 #include <cstdint>

@@ -35,6 +35,11 @@ struct CollectiveOptions {
   bool twisted = false;
 };
 
+constexpr const char* kOperationChoices =
+    "all-reduce, reduce-scatter, all-gather, all-to-all, broadcast or point-to-point";
+constexpr const char* kAlgorithmChoices =
+    "ring, tree, halving-doubling, direct, hierarchical, torus, nvls, sharp or auto";
+
 [[noreturn]] void Bad(const std::string& message) { throw InputError("", 0, message); }
 
 double Quantity(const std::string& flag, const std::string& text, Dimension dim) {
@@ -129,14 +134,9 @@ std::vector<Bytes> Sizes(const CollectiveOptions& o) {
 
 int Run(const CollectiveOptions& o, const CommonOptions& common, std::ostream& out) {
   const auto op = ParseCollectiveOp(o.op);
-  if (!op)
-    Bad(fmt::format(
-        "--op '{}': use all-reduce, reduce-scatter, all-gather, all-to-all, broadcast or point-to-point", o.op));
+  if (!op) Bad(fmt::format("--op '{}': use {}", o.op, kOperationChoices));
   const auto algo = ParseAlgorithm(o.algo);
-  if (!algo)
-    Bad(fmt::format(
-        "--algo '{}': use ring, tree, halving-doubling, direct, hierarchical, torus, nvls, sharp or auto",
-        o.algo));
+  if (!algo) Bad(fmt::format("--algo '{}': use {}", o.algo, kAlgorithmChoices));
   const std::vector<Bytes> sizes = Sizes(o);
   const ClusterSpec cluster = ResolveCluster(o);
   const Network net = Network::Build(cluster);
@@ -207,10 +207,8 @@ Command AddCollectiveCommand(CLI::App& root) {
   cmd->add_option("--fabric", o->fabric, "catalog fabric id (default: the node's usual one)");
   cmd->add_option("--count", o->count, "accelerators in the cluster");
   cmd->add_option("--group", o->group, "ranks taking part (default: all of --count)");
-  cmd->add_option("--op", o->op,
-                  "all-reduce | reduce-scatter | all-gather | all-to-all | broadcast | point-to-point");
-  cmd->add_option("--algo", o->algo,
-                  "ring | tree | halving-doubling | direct | hierarchical | torus | nvls | auto");
+  cmd->add_option("--op", o->op, kOperationChoices);
+  cmd->add_option("--algo", o->algo, kAlgorithmChoices);
   cmd->add_option("--size", o->sizes, "buffer size, e.g. 1GB (repeat for a sweep)");
   cmd->add_option("--datacenters", o->datacenters, "sites joined by the WAN");
   cmd->add_option("--wan-bandwidth", o->wan_bandwidth, "WAN bandwidth per site pair, e.g. 12.8Tbps");

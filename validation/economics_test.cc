@@ -1,6 +1,7 @@
 // Validation of the rental economics against the published H100 thresholds (validation/economics.md): with about
 // $50,000 all-in per H100, a five-year life and typical electricity, the break-even rental price lies between
-// $1.50 and $2.20 per hour and the return at $1.99 per hour is below 10%. Every input is printed.
+// $1.50 and $2.20 per hour and the return at $1.99 per hour is below 10%. Every input is printed. The case and its
+// thresholds are those of `fleetsim validate economics` (fleetsim/validate/economics_family.h).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -8,29 +9,13 @@
 
 #include "fleetsim/cost/cost_report.h"
 #include "fleetsim/cost/run_cost.h"
+#include "fleetsim/validate/economics_family.h"
+#include "fleetsim/validate/validation_output.h"
 
 namespace fleetsim {
 namespace {
 
-// A 1,024-GPU H100 cluster on the Llama 3 RoCE fabric, $50,000 all-in, 5 years, EIA 2023 US industrial power;
-// every other figure is fleetsim's default.
-const char* kPublishedCase = R"(
-name: h100-rental-threshold
-cluster: {accelerator: h100, count: 1024, fabric: roce-400-clos}
-model: llama3-70b
-training: {seq_len: 8192, global_batch: 512, parallelism: {tp: 8, pp: 4}}
-datacenter: {electricity: "$0.0806/kWh"}
-economics:
-  capex_per_accelerator: "$50000"
-  life: "5y"
-  rental: {price: "$1.99/h"}
-)";
-
-RunCost PublishedCase() {
-  const Scenario s = Scenario::Parse(kPublishedCase, "economics_test");
-  // The run itself does not enter the rental economics; a step that computes 75% of the time.
-  return EvaluateRunCost(s, RunProfile{Seconds(10), Seconds(7.5), 1e6, std::nullopt});
-}
+RunCost PublishedCase() { return EconomicsPublishedCase(); }
 
 void PrintInputs(const RunCost& c) {
   const EconomicsSpec& e = c.economics;
@@ -80,6 +65,13 @@ TEST(EconomicsValidation, H100At285PerHourEarnsMoreThanTheEightPercentCostOfCapi
   const RunCost c = PublishedCase();
   const RentalResult at285 = EvaluateRental(*c.ownership, c.economics.rental, 2.85);
   EXPECT_GT(*at285.irr, 0.08);
+}
+
+TEST(EconomicsValidation, EveryPublishedThresholdHolds) {
+  const FamilyReport report = ValidateEconomics();
+  std::printf("%s", ValidationText({report}).c_str());
+  ASSERT_EQ(report.bounds, static_cast<int>(report.rows.size()));
+  for (const ValidationRow& row : report.rows) EXPECT_EQ(row.WithinBounds(), std::optional<bool>(true)) << row.id;
 }
 
 }  // namespace

@@ -1,72 +1,51 @@
 // Accuracy of the analytical estimator against published training runs (validation/training.csv). Every row runs
-// through the same path as `fleetsim estimate`; the test prints a per-row error table and holds the issue's
-// bounds: median absolute error at most 10%, every row within 25%. Rows marked `calibration` fixed the
-// efficiency parameters in data/calibration.yaml (docs/calibration.md); the others are checks.
-#include <fmt/format.h>
+// through the same code as `fleetsim validate training` (fleetsim/validate/training_family.h), which runs each
+// row as `fleetsim estimate` would; the test prints the per-row table and holds the bounds: median
+// absolute error at most 10%, every row within 25%. Rows in kCalibrationRows
+// (fleetsim/validate/calibration_rows.h) fixed the efficiency parameters in data/calibration.yaml
+// (docs/calibration.md); the others are checks.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cmath>
-#include <set>
+#include <cstdio>
 
-#include "fleetsim/estimate/estimator.h"
-#include "fleetsim/scenario/scenario.h"
+#include "fleetsim/validate/calibration_rows.h"
+#include "fleetsim/validate/training_family.h"
+#include "fleetsim/validate/validation_output.h"
 #include "validation_rows.h"
 
 namespace fleetsim {
 namespace {
 
-// The rows whose published figures fixed the calibrated parameters (one or two per accelerator family).
-const std::set<std::string> kCalibrationRows = {"narayanan21-145.6b", "korthikanti22-175b-sel",
-                                                "nemo2407-gpt3-175b-128", "llama3-405b-8k",
-                                                "chowdhery22-palm-540b"};
-
-double Predict(const validation::TrainingRow& row, const Scenario& s, const StepResult& r) {
-  const std::string& metric = row["metric"];
-  const double devices = static_cast<double>(s.cluster.count);
-  if (metric == "hw_tflops_per_device")
-    return r.hfu * s.cluster.accelerator.Peak(s.training.precision).value() / 1e12;
-  if (metric == "step_time_s") return r.step_time.value();
-  if (metric == "tokens_per_s_per_device") return r.tokens_per_s / devices;
-  if (metric == "model_tflops_per_device") return r.model_tflops_per_device;
-  ADD_FAILURE() << "unknown metric " << metric;
-  return 0;
+// The family runs once for all tests of this file.
+const FamilyReport& Report() {
+  static const FamilyReport report = ValidateTraining();
+  return report;
 }
 
 TEST(TrainingValidation, EstimatorMatchesPublishedRuns) {
+  const FamilyReport& report = Report();
+  ASSERT_GE(report.rows.size(), 20u);
+  std::printf("%s", ValidationText({report}).c_str());
+  EXPECT_EQ(report.all.rows, static_cast<int>(report.rows.size()));  // every training row states a point value
+  EXPECT_LE(report.all.median_abs, 0.10);
+  EXPECT_LE(report.all.worst_abs, 0.25);
+}
+
+TEST(TrainingValidation, EmbeddedRowsAreTheProjectCopyOfTrainingCsv) {
   const auto rows = validation::ReadTrainingRows(std::string(FLEETSIM_SOURCE_DIR) + "/validation/training.csv");
-  ASSERT_GE(rows.size(), 20u);
-  std::vector<double> all, calibration, check;
-  std::string table = fmt::format("{:<28} {:>5} {:<24} {:>9} {:>9} {:>7}  {:<4} {}\n", "case", "gpus", "metric",
-                                  "published", "fleetsim", "error", "role", "plan");
-  for (const auto& row : rows) {
-    const Scenario s = Scenario::Parse(validation::RowScenarioYaml(row), row["case"] + ".yaml");
-    const StepResult r = EstimateScenario(s);
-    const double published = std::stod(row["value"]);
-    const double predicted = Predict(row, s, r);
-    const double error = (predicted - published) / published;
-    const bool is_calibration = kCalibrationRows.count(row["case"]) > 0;
-    (is_calibration ? calibration : check).push_back(std::fabs(error));
-    all.push_back(std::fabs(error));
-    table += fmt::format("{:<28} {:>5} {:<24} {:>9.4g} {:>9.4g} {:>+6.1f}%  {:<4} {}{}\n", row["case"],
-                         row["count"], row["metric"], published, predicted, 100 * error,
-                         is_calibration ? "cal" : "test", r.plan.Describe(), r.fits ? "" : " (over memory)");
+  const FamilyReport& report = Report();
+  ASSERT_EQ(rows.size(), report.rows.size()) << "rebuild: the embedded validation/training.csv is stale";
+  for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i].id(), report.rows[i].id);
+}
+
+TEST(TrainingValidation, EveryCalibrationRowIsInTheFile) {
+  const FamilyReport& report = Report();
+  for (std::string_view id : kCalibrationRows) {
+    bool found = false;
+    for (const ValidationRow& r : report.rows) found = found || (r.id == id && r.role == Role::kCalibration);
+    EXPECT_TRUE(found) << id;
   }
-  auto median = [](std::vector<double> v) {
-    if (v.empty()) return 0.0;
-    std::sort(v.begin(), v.end());
-    return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-  };
-  auto worst = [](const std::vector<double>& v) {
-    return v.empty() ? 0.0 : *std::max_element(v.begin(), v.end());
-  };
-  table += fmt::format("\nmedian |error|: all {:.1f}%, calibration rows {:.1f}%, check rows {:.1f}%\n",
-                       100 * median(all), 100 * median(calibration), 100 * median(check));
-  table += fmt::format("worst  |error|: all {:.1f}%, calibration rows {:.1f}%, check rows {:.1f}%\n",
-                       100 * worst(all), 100 * worst(calibration), 100 * worst(check));
-  std::printf("%s", table.c_str());
-  EXPECT_LE(median(all), 0.10);
-  EXPECT_LE(worst(all), 0.25);
+  EXPECT_EQ(report.calibration.rows, static_cast<int>(std::size(kCalibrationRows)));
 }
 
 }  // namespace

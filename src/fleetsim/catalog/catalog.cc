@@ -7,6 +7,7 @@
 
 #include "fleetsim/catalog/embedded_data.h"
 #include "fleetsim/core/error.h"
+#include "fleetsim/core/input_file.h"
 #include "fleetsim/core/yaml_map.h"
 
 namespace fleetsim {
@@ -36,9 +37,17 @@ void ParseEntries(YamlMap& root, const std::string& key, std::vector<T>& out, Pa
     T item;
     const std::string id = entry.String("id");
     if (!seen.insert(id).second) entry.Fail("id", fmt::format("duplicate id '{}'", id));
+    // An id that an earlier file defined (a --catalog-overlay over the built-in files) overrides that entry,
+    // starting from it, so the keys the overlay leaves out keep their values.
+    auto earlier = std::find_if(out.begin(), out.end(), [&](const T& t) { return t.id == id; });
+    if (earlier != out.end()) item = *earlier;
     parse(entry, item);
     entry.Finish();
-    out.push_back(std::move(item));
+    if (earlier != out.end()) {
+      *earlier = std::move(item);
+    } else {
+      out.push_back(std::move(item));
+    }
   }
 }
 
@@ -51,6 +60,13 @@ const Catalog& Catalog::BuiltIn() {
     return FromTexts(files);
   }();
   return catalog;
+}
+
+Catalog Catalog::WithOverlay(const std::string& path) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const EmbeddedFile& f : EmbeddedFiles()) files.emplace_back(std::string(f.path), std::string(f.content));
+  files.emplace_back(path, ReadInputFile(path, "catalog overlay file"));
+  return FromTexts(files);
 }
 
 Catalog Catalog::FromTexts(const std::vector<std::pair<std::string, std::string>>& files) {

@@ -20,6 +20,9 @@ class Catalog {
   static const Catalog& BuiltIn();
   // Parses the catalog from files: each pair is (display name, YAML text). Checks cross-references. Files whose
   // top level holds none of accelerators/nodes/fabrics/models/calibration belong to other modules and are skipped.
+  // The built-in catalog with one more file parsed after it (`--catalog-overlay FILE`, same format as data/*.yaml):
+  // an entry whose id is built in overrides the keys it gives; a `calibration:` entry overrides only its fields.
+  static Catalog WithOverlay(const std::string& path);
   static Catalog FromTexts(const std::vector<std::pair<std::string, std::string>>& files);
 
   const Accelerator* FindAccelerator(const std::string& id) const;

@@ -46,7 +46,7 @@ Command AddCostCommand(CLI::App& root) {
   cmd->add_option("--step", sweep->step, "rental price step of the sweep, $/h")->default_str("0.25");
   AddCommonOptions(*cmd, *options);
   auto run = [options, path, sweep](std::ostream& out) {
-    const Scenario scenario = Scenario::Load(*path, options->Overrides());
+    const Scenario scenario = options->LoadScenario(*path);
     const RunCost cost = EvaluateRunCost(scenario, EstimateScenario(scenario));
     if (!sweep->what.empty()) {
       if (!cost.ownership) {

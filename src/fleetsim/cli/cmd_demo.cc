@@ -23,8 +23,9 @@ struct FleetRow {
   std::optional<RunCost> cost;
 };
 
-FleetRow RunFleet(const EmbeddedFile& file) {
-  FleetRow row{Scenario::Parse(std::string(file.content), std::string(file.path)), {}, 0, std::nullopt};
+FleetRow RunFleet(const EmbeddedFile& file, const Catalog& catalog) {
+  FleetRow row{
+      Scenario::Parse(std::string(file.content), std::string(file.path), {}, catalog), {}, 0, std::nullopt};
   const Scenario& s = row.scenario;
   const Estimator estimator(s.model, s.cluster, s.training);
   const SearchResult found = SearchPlans(estimator, s.model, s.cluster, s.training, PlanConstraints{}, 1);
@@ -44,10 +45,12 @@ Command AddDemoCommand(CLI::App& root) {
   auto* cmd = root.add_subcommand("demo", "the main job: Llama 3 405B on four ~16k-accelerator fleets, compared");
   auto options = std::make_shared<CommonOptions>();
   AddCommonOptions(*cmd, *options, /*with_set=*/false);
+  AddCatalogOverlayOption(*cmd, *options);
   auto run = [options](std::ostream& out) {
+    const std::shared_ptr<const Catalog> catalog = options->LoadCatalog();
     std::vector<FleetRow> rows;
     for (const EmbeddedFile& f : EmbeddedFiles()) {
-      if (f.path.starts_with("data/demo/")) rows.push_back(RunFleet(f));
+      if (f.path.starts_with("data/demo/")) rows.push_back(RunFleet(f, *catalog));
     }
     if (options->Format() == OutputFormat::kJson) {
       nlohmann::json fleets = nlohmann::json::array();

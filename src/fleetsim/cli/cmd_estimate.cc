@@ -14,7 +14,7 @@ Command AddEstimateCommand(CLI::App& root) {
   cmd->add_option("scenario", *path, "scenario YAML file")->required();
   AddCommonOptions(*cmd, *options);
   auto run = [options, path](std::ostream& out) {
-    const Scenario scenario = Scenario::Load(*path, options->Overrides());
+    const Scenario scenario = options->LoadScenario(*path);
     const StepResult result = EstimateScenario(scenario);
     switch (options->Format()) {
       case OutputFormat::kJson:

@@ -257,7 +257,7 @@ std::vector<SweepPoint> Sweep(const Scenario& s, const ReliabilitySpec& spec, co
 }
 
 int RunReliability(const ReliabilityOptions& o, std::ostream& out) {
-  const Scenario s = Scenario::Load(o.path, o.common.Overrides());
+  const Scenario s = o.common.LoadScenario(o.path);
   if (!s.reliability) {
     throw InputError(o.path, 1, "the scenario has no `reliability:` section (docs/reliability.md)");
   }

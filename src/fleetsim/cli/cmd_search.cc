@@ -24,7 +24,7 @@ Command AddSearchCommand(CLI::App& root) {
   cmd->add_flag("--keep-fixed", *keep, "hold the plan fields the scenario fixes (default: search them all)");
   AddCommonOptions(*cmd, *options);
   auto run = [options, path, top, keep](std::ostream& out) {
-    const Scenario s = Scenario::Load(*path, options->Overrides());
+    const Scenario s = options->LoadScenario(*path);
     const Estimator estimator(s.model, s.cluster, s.training);
     PlanConstraints constraints;
     if (*keep) constraints = PlanConstraints::FromTraining(s.training);

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,18 +18,25 @@ namespace fleetsim {
 
 enum class OutputFormat { kTable, kJson, kCsv };
 
-// Options most commands share: --format, --out, --set.
+// Options most commands share: --format, --out, --set, --catalog-overlay.
 struct CommonOptions {
   std::string format = "table";
   std::string out;
   std::vector<std::string> sets;
+  std::string catalog_overlay;  // empty: the built-in catalog
 
   OutputFormat Format() const;
   std::vector<Override> Overrides() const;
+  // The catalog scenarios resolve against: the built-in one, or it with --catalog-overlay applied.
+  std::shared_ptr<const Catalog> LoadCatalog() const;
+  // Scenario::Load with --set and --catalog-overlay applied.
+  Scenario LoadScenario(const std::string& path) const;
 };
 
-// Adds --format and --out (and --set when `with_set`) to a subcommand.
+// Adds --format and --out (and --set and --catalog-overlay when `with_set`) to a subcommand.
 void AddCommonOptions(CLI::App& command, CommonOptions& options, bool with_set = true);
+// Adds --catalog-overlay alone (commands without --set).
+void AddCatalogOverlayOption(CLI::App& command, CommonOptions& options);
 
 // A registered subcommand: its CLI11 node and the action to run when it was chosen. The action returns the exit
 // code and writes its report to `out`.
@@ -48,5 +56,7 @@ Command AddDemoCommand(CLI::App& root);
 Command AddCollectiveCommand(CLI::App& root);
 Command AddCostCommand(CLI::App& root);
 Command AddReliabilityCommand(CLI::App& root);
+Command AddValidateCommand(CLI::App& root);
+Command AddCalibrateCommand(CLI::App& root);
 
 }  // namespace fleetsim

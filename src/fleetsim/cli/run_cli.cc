@@ -25,6 +25,8 @@ constexpr CommandFactory kCommands[] = {
     AddCollectiveCommand,
     AddReliabilityCommand,
     AddCostCommand,
+    AddValidateCommand,
+    AddCalibrateCommand,
     AddCatalogCommand,
 };
 // clang-format on

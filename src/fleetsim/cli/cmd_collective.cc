@@ -40,6 +40,10 @@ constexpr const char* kOperationChoices =
 constexpr const char* kAlgorithmChoices =
     "ring, tree, halving-doubling, direct, hierarchical, torus, nvls, sharp or auto";
 
+// Far above any buffer a job all-reduces (a 1T-parameter model's gradients are 2-4 TB), and small enough that
+// the time stays well inside the simulator's clock on the slowest links.
+constexpr double kMaxSizeBytes = 1e15;
+
 [[noreturn]] void Bad(const std::string& message) { throw InputError("", 0, message); }
 
 double Quantity(const std::string& flag, const std::string& text, Dimension dim) {
@@ -51,7 +55,7 @@ double Quantity(const std::string& flag, const std::string& text, Dimension dim)
 ClusterSpec ResolveCluster(const CollectiveOptions& o) {
   ClusterSpec c;
   if (!o.scenario.empty()) {
-    c = Scenario::Load(o.scenario).cluster;
+    c = Scenario::LoadCluster(o.scenario);
   } else {
     const Catalog& cat = Catalog::BuiltIn();
     std::string node = o.node;
@@ -124,6 +128,7 @@ std::vector<Bytes> Sizes(const CollectiveOptions& o) {
   for (const std::string& s : o.sizes) {
     const double b = Quantity("--size", s, Dimension::kBytes);
     if (!(b > 0)) Bad(fmt::format("--size '{}': must be more than 0 bytes", s));
+    if (b > kMaxSizeBytes) Bad(fmt::format("--size '{}': at most 1PB (1e15 bytes) per rank", s));
     sizes.push_back(Bytes(b));
   }
   if (sizes.empty()) {
@@ -151,17 +156,21 @@ int Run(const CollectiveOptions& o, const CommonOptions& common, std::ostream& o
   for (const Bytes& size : sizes) {
     const CollectiveResult r = SimulateCollective(net, {*op, *algo, size, group});
     const double algbw = r.AlgorithmBandwidth(size) / 1e9;
+    // The algorithm that ran: the label's first word ("hierarchical" for nvls across nodes); the whole label
+    // says why when it differs from --algo.
+    const std::string ran = r.label.substr(0, r.label.find(' '));
     rows.push_back({{"op", CollectiveOpName(*op)},
-                    {"algo", AlgorithmName(r.algorithm)},
+                    {"algo", ran},
+                    {"algo_requested", o.algo},
+                    {"algo_detail", r.label},
                     {"count", ranks},
                     {"size_bytes", size.value()},
                     {"time_s", r.time.value()},
                     {"algbw_gb_per_s", algbw},
                     {"busbw_gb_per_s", algbw * bus}});
     table.AddRow({FormatQuantity(size.value(), Dimension::kBytes), std::to_string(ranks),
-                  std::string(CollectiveOpName(*op)), std::string(AlgorithmName(r.algorithm)),
-                  fmt::format("{:.1f}", r.time.value() * 1e6), fmt::format("{:.1f}", algbw),
-                  fmt::format("{:.1f}", algbw * bus)});
+                  std::string(CollectiveOpName(*op)), r.label, FormatFixed(r.time.value() * 1e6, 1),
+                  FormatFixed(algbw, 1), FormatFixed(algbw * bus, 1)});
   }
   switch (common.Format()) {
     case OutputFormat::kJson:

@@ -1,5 +1,7 @@
 // `fleetsim cost S.yaml [--sweep price]`: power, energy, PUE, site limits, TCO, cost of the run and per million
 // tokens, and the economics of renting the hardware out; `--sweep price` prints the rental curve instead.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <ostream>
 
@@ -12,6 +14,9 @@
 namespace fleetsim {
 namespace {
 
+// Above any accelerator's rental price ($2-12/h in 2024-25) by two orders of magnitude.
+constexpr double kMaxPriceUsdPerHour = 1000.0;
+
 struct SweepOptions {
   std::string what;  // "" or "price"
   double from = 0.50;
@@ -23,8 +28,21 @@ std::vector<double> Prices(const SweepOptions& o) {
   if (!(o.from >= 0) || !(o.to >= o.from) || !(o.step > 0)) {
     throw InputError("", 0, "--from, --to and --step need 0 <= from <= to and step > 0");
   }
-  const int n = static_cast<int>(std::floor((o.to - o.from) / o.step + 1e-9)) + 1;
-  if (n > 10000) throw InputError("", 0, "--sweep would print more than 10,000 rows; use a larger --step");
+  if (!std::isfinite(o.to) || o.to > kMaxPriceUsdPerHour) {
+    throw InputError(
+        "", 0,
+        fmt::format("--to {:g}: rental prices of the sweep are at most ${:g}/h", o.to, kMaxPriceUsdPerHour));
+  }
+  // Counted in floating point first: a tiny --step must not overflow the row count.
+  const double rows = std::floor((o.to - o.from) / o.step + 1e-9) + 1;
+  if (!(rows <= 10000)) {
+    throw InputError(
+        "", 0,
+        fmt::format("--step {:g}: the sweep from ${:g}/h to ${:g}/h would print {:.3g} rows, more than "
+                    "10,000; use a larger --step",
+                    o.step, o.from, o.to, rows));
+  }
+  const int n = static_cast<int>(rows);
   std::vector<double> prices;
   for (int i = 0; i < n; ++i) prices.push_back(o.from + i * o.step);
   return prices;

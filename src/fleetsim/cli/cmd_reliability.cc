@@ -3,7 +3,12 @@
 // optimal checkpoint interval; `--sweep checkpoint-interval|fleet-size` prints the curve instead.
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <chrono>
 #include <cmath>
+#include <functional>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -35,6 +40,7 @@ nlohmann::json PercentilesJson(const Percentiles& p) {
 
 std::string Duration(double s) {
   if (!std::isfinite(s)) return "-";
+  if (s >= 1e6 * 86400.0) return fmt::format("{:.3e} d", s / 86400.0);
   if (s < 120.0) return fmt::format("{:.1f} s", s);
   if (s < 2 * 3600.0) return fmt::format("{:.1f} min", s / 60.0);
   if (s < 2 * 86400.0) return fmt::format("{:.2f} h", s / 3600.0);
@@ -61,6 +67,7 @@ nlohmann::json ResultJson(const Scenario& s, const ReliabilitySpec& spec, const 
       {"trials", r.trials},
       {"seed", spec.seed},
       {"policies", policies},
+      {"replacement_assumption", ReplacementAssumption(spec)},
       {"duration_s", spec.duration ? nlohmann::json(spec.duration->value()) : nlohmann::json()},
       {"unexpected_interruptions", PercentilesJson(r.unexpected_interruptions)},
       {"planned_interruptions", r.planned_interruptions},
@@ -105,8 +112,9 @@ void PrintTable(const Scenario& s, const ReliabilitySpec& spec, const Reliabilit
   for (Policy p : spec.policies) policies += (policies.empty() ? "" : ", ") + std::string(PolicyName(p));
   out << fmt::format("{}: {} x {}, {} trials, seed {}, policies: {}\n", s.name, s.cluster.count,
                      s.cluster.accelerator.id, r.trials, spec.seed, policies);
-  out << (spec.duration ? fmt::format("run of {}\n\n", Duration(spec.duration->value()))
-                        : fmt::format("run until {:.3g} tokens are trained\n\n", *s.training.tokens));
+  out << (spec.duration ? fmt::format("run of {}\n", Duration(spec.duration->value()))
+                        : fmt::format("run until {:.3g} tokens are trained\n", *s.training.tokens));
+  out << "replacement: " << ReplacementAssumption(spec) << "\n\n";
 
   Table summary({"metric", "mean", "p5", "p95"});
   const Percentiles& u = r.unexpected_interruptions;
@@ -256,6 +264,48 @@ std::vector<SweepPoint> Sweep(const Scenario& s, const ReliabilitySpec& spec, co
   return points;
 }
 
+// Progress of a long Monte Carlo on stderr ("reliability: 40% of 100000 trials"), redrawn at most twice a second
+// and only when stderr is a terminal: pipes, files and tests see nothing. The line is cleared when done.
+class TerminalProgress {
+ public:
+  TerminalProgress() : enabled_(isatty(STDERR_FILENO) != 0), last_(std::chrono::steady_clock::now()) {}
+  ~TerminalProgress() {
+    if (drawn_) std::cerr << "\r\033[K" << std::flush;
+  }
+  TerminalProgress(const TerminalProgress&) = delete;
+  TerminalProgress& operator=(const TerminalProgress&) = delete;
+
+  std::function<void(int64_t, int64_t)> Callback() {
+    if (!enabled_) return {};
+    return [this](int64_t done, int64_t total) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_ < std::chrono::milliseconds(500)) return;
+      last_ = now;
+      drawn_ = true;
+      std::cerr << fmt::format("\rreliability: {:.0f}% of {} trials",
+                               100.0 * static_cast<double>(done) / static_cast<double>(total), total)
+                << std::flush;
+    };
+  }
+
+ private:
+  bool enabled_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point last_;
+};
+
+// Runs `f`; an InputError about the run as a whole (the event cap, failures faster than recovery) is given the
+// scenario's file name.
+template <class F>
+auto InScenario(const std::string& path, F&& f) {
+  try {
+    return f();
+  } catch (const InputError& e) {
+    if (!e.file().empty()) throw;
+    throw InputError(path, 0, e.message());
+  }
+}
+
 int RunReliability(const ReliabilityOptions& o, std::ostream& out) {
   const Scenario s = o.common.LoadScenario(o.path);
   if (!s.reliability) {
@@ -275,10 +325,13 @@ int RunReliability(const ReliabilityOptions& o, std::ostream& out) {
   }
   const OutputFormat format = o.common.Format();
   if (!o.sweep.empty()) {
-    PrintSweep(o.sweep, Sweep(s, spec, tp, o.sweep, o.points), format, out);
+    PrintSweep(o.sweep, InScenario(o.path, [&] { return Sweep(s, spec, tp, o.sweep, o.points); }), format, out);
     return 0;
   }
-  const ReliabilityResult r = ReliabilityModel(spec, MakeReliabilityInputs(s, spec, tp)).Run();
+  TerminalProgress progress;
+  const ReliabilityResult r = InScenario(o.path, [&] {
+    return ReliabilityModel(spec, MakeReliabilityInputs(s, spec, tp)).Run(spec.trials, progress.Callback());
+  });
   switch (format) {
     case OutputFormat::kJson:
       out << ResultJson(s, spec, r, tp).dump(2) << "\n";
@@ -303,7 +356,7 @@ Command AddReliabilityCommand(CLI::App& root) {
       ->check(CLI::IsMember({"checkpoint-interval", "fleet-size"}));
   cmd->add_option("--points", o->points, "points on the --sweep curve (default 13)")->check(CLI::Range(1, 200));
   cmd->add_option("--trials", o->trials, "Monte Carlo trials (default: reliability.trials)")
-      ->check(CLI::Range(int64_t{1}, int64_t{10000000}));
+      ->check(CLI::Range(int64_t{1}, kMaxTrials));
   cmd->add_option("--seed", o->seed, "random seed (default: reliability.seed)")
       ->check(CLI::Range(int64_t{0}, int64_t{9000000000000000}));
   AddCommonOptions(*cmd, o->common);

@@ -101,6 +101,7 @@ std::vector<CollectiveResult> SimulateConcurrent(const Network& net,
       for (Transfer& t : ph.transfers) t.job = static_cast<uint16_t>(j);
     }
     results[j].algorithm = s.algorithm;
+    results[j].label = s.label;
     results[j].reduced = s.reduced;
     results[j].phases = static_cast<int64_t>(s.phases.size());
     sequences.push_back(std::move(s.phases));

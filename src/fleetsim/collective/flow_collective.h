@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "fleetsim/collective/collective.h"
@@ -23,6 +24,7 @@ struct CollectiveRequest {
 struct CollectiveResult {
   Seconds time;
   Algorithm algorithm = Algorithm::kRing;  // the one used (auto's choice, or after a fallback)
+  std::string label;                       // what ran, in words (Schedule::label)
   int64_t flows = 0;                       // flows solved by the model (after symmetry reduction)
   int64_t phases = 0;                      // distinct phases solved
   bool reduced = false;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
+#include <string>
 
 #include "fleetsim/core/error.h"
 
@@ -393,8 +395,68 @@ std::vector<Phase> MergeConcurrent(const std::vector<std::vector<Phase>>& sequen
   return merged;
 }
 
+namespace {
+
+// Why `requested` could not run as asked (BuildSchedule's fallbacks, in the same order).
+std::string WhyUnavailable(const Network& net, CollectiveOp op, Algorithm requested, size_t domains) {
+  const bool reduce_family =
+      op == CollectiveOp::kAllReduce || op == CollectiveOp::kReduceScatter || op == CollectiveOp::kAllGather;
+  if (op == CollectiveOp::kAllToAll) return "all-to-all always runs direct";
+  switch (requested) {
+    case Algorithm::kTree:
+      return "tree runs all-reduce and broadcast only";
+    case Algorithm::kHalvingDoubling:
+      return "it needs a power-of-two group";
+    case Algorithm::kNvls:
+      if (!net.in_network_reduction()) return "the node's switches do not reduce (no NVLink SHARP)";
+      if (!reduce_family) return "it runs all-reduce, reduce-scatter and all-gather only";
+      return "the group does not fill its nodes evenly";
+    case Algorithm::kHierarchical:
+      if (!reduce_family) return "it runs all-reduce, reduce-scatter and all-gather only";
+      if (domains <= 1) return "the group lies in one node";
+      return "the group does not fill its nodes evenly";
+    case Algorithm::kSharp:
+      if (op != CollectiveOp::kAllReduce) return "it runs all-reduce only";
+      if (!net.fabric_reduction()) return "the fabric's switches do not reduce";
+      if (net.HasFailures()) return "links have failed and its switch trees do not reroute";
+      if (domains <= 1) return "the group lies in one node";
+      return "the group does not fill its nodes evenly";
+    case Algorithm::kTorus:
+      return "it needs the whole of one torus domain";
+    default:
+      return "it does not apply here";
+  }
+}
+
+// What ran, in words, when it is not simply the requested algorithm.
+std::string Label(const Network& net, CollectiveOp op, Algorithm requested, const Schedule& s, size_t domains) {
+  if (op == CollectiveOp::kPointToPoint) return "direct (point-to-point)";
+  if (s.algorithm == Algorithm::kNvls && domains > 1) {
+    return "hierarchical (nvls inside nodes, ring between them: nvls unavailable across nodes)";
+  }
+  if (s.algorithm == requested) return std::string(AlgorithmName(requested));
+  return fmt::format("{} ({} unavailable: {})", AlgorithmName(s.algorithm), AlgorithmName(requested),
+                     WhyUnavailable(net, op, requested, domains));
+}
+
+Schedule Unroll(const Network& net, CollectiveOp op, Algorithm algo, Bytes size,
+                const std::vector<int64_t>& group);
+
+}  // namespace
+
 Schedule BuildSchedule(const Network& net, CollectiveOp op, Algorithm algo, Bytes size,
                        const std::vector<int64_t>& group) {
+  Schedule s = Unroll(net, op, algo, size, group);
+  std::set<int64_t> domains;
+  for (int64_t r : group) domains.insert(net.DomainOf(r));
+  s.label = Label(net, op, algo, s, domains.size());
+  return s;
+}
+
+namespace {
+
+Schedule Unroll(const Network& net, CollectiveOp op, Algorithm algo, Bytes size,
+                const std::vector<int64_t>& group) {
   FLEETSIM_CHECK(algo != Algorithm::kAuto);
   if (group.empty()) throw InputError("", 0, "a collective needs at least one rank");
   if (static_cast<int64_t>(group.size()) > net.accelerators()) {
@@ -487,5 +549,7 @@ Schedule BuildSchedule(const Network& net, CollectiveOp op, Algorithm algo, Byte
       return Ring(c);
   }
 }
+
+}  // namespace
 
 }  // namespace fleetsim

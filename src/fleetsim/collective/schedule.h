@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "fleetsim/collective/collective.h"
@@ -37,6 +38,10 @@ struct Phase {
 
 struct Schedule {
   Algorithm algorithm = Algorithm::kRing;  // the algorithm actually used after fallbacks
+  // What ran, in words for reports: the algorithm's name, or after a fallback what ran instead and why (e.g.
+  // "ring (tree unavailable: tree runs all-reduce and broadcast only)"); nvls across several nodes reads
+  // "hierarchical (nvls inside nodes, ...)".
+  std::string label;
   std::vector<Phase> phases;
   bool reduced = false;  // some phase lists representatives only
 };

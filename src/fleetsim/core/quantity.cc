@@ -97,6 +97,12 @@ QuantityResult Fail(std::string_view text, Dimension dim, std::string_view why) 
                                     DimensionName(dim), why, DimensionUnits(dim))};
 }
 
+// A number times its unit can overflow ("$1e308k"): such a value is an error, never an infinity.
+QuantityResult Finite(std::string_view text, Dimension dim, double value) {
+  if (!std::isfinite(value)) return Fail(text, dim, " (too large to represent)");
+  return {value, {}};
+}
+
 }  // namespace
 
 std::string_view DimensionName(Dimension dim) {
@@ -166,7 +172,7 @@ QuantityResult ParseQuantity(std::string_view text, Dimension dim) {
   if (!is_money) {
     const std::optional<double> scale = LookUp(UnitsOf(dim), s);
     if (!scale) return Fail(text, dim, s.empty() ? " (no unit)" : fmt::format(" (unknown unit '{}')", s));
-    return {*number * *scale, {}};
+    return Finite(text, dim, *number * *scale);
   }
 
   // Money: "$<number>[k|M|B]" then, for a rate, "/<unit>".
@@ -181,12 +187,12 @@ QuantityResult ParseQuantity(std::string_view text, Dimension dim) {
   const double usd = *number * *multiplier;
   if (dim == Dimension::kMoney) {
     if (!per.empty() || s.find('/') != std::string_view::npos) return Fail(text, dim, " (a rate, not an amount)");
-    return {usd, {}};
+    return Finite(text, dim, usd);
   }
   if (per.empty()) return Fail(text, dim, " (missing '/unit')");
   const std::optional<double> scale = LookUp(UnitsOf(dim), per);
   if (!scale) return Fail(text, dim, fmt::format(" (unknown unit '/{}')", per));
-  return {usd / *scale, {}};
+  return Finite(text, dim, usd / *scale);
 }
 
 std::string FormatQuantity(double value, Dimension dim) {

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
 
 #include "fleetsim/core/error.h"
+#include "fleetsim/core/input_file.h"
 #include "fleetsim/core/suggest.h"
 
 namespace fleetsim {
@@ -15,14 +17,60 @@ namespace {
 
 int LineOfNode(const YAML::Node& n) { return n.Mark().line >= 0 ? n.Mark().line + 1 : 0; }
 
-std::string DescribeRange(Range r) {
+// A bound as written in messages: a plain number, or for a quantity in a readable unit ("30 d", "$1e+03/h").
+std::string Bound(double v, std::optional<Dimension> dim) {
+  return dim ? FormatQuantity(v, *dim) : fmt::format("{:g}", v);
+}
+
+std::string DescribeRange(Range r, std::optional<Dimension> dim) {
   const bool has_min = std::isfinite(r.min);
   const bool has_max = std::isfinite(r.max);
-  if (has_min && has_max) return fmt::format("between {:g} and {:g}", r.min, r.max);
-  if (has_min)
-    return r.exclusive_min ? fmt::format("greater than {:g}", r.min) : fmt::format("at least {:g}", r.min);
-  if (has_max) return fmt::format("at most {:g}", r.max);
+  if (has_min && has_max) {
+    if (r.exclusive_min)
+      return fmt::format("greater than {} and at most {}", Bound(r.min, dim), Bound(r.max, dim));
+    return fmt::format("between {} and {}", Bound(r.min, dim), Bound(r.max, dim));
+  }
+  if (has_min) {
+    return r.exclusive_min ? fmt::format("greater than {}", Bound(r.min, dim))
+                           : fmt::format("at least {}", Bound(r.min, dim));
+  }
+  if (has_max) return fmt::format("at most {}", Bound(r.max, dim));
   return "finite";
+}
+
+// yaml-cpp keeps every entry of a mapping whose key repeats, and lookups find the first, so a repeated key would
+// be silently ignored. Walks the whole document once (iteratively: no recursion on deep nesting; nodes reached
+// through aliases are visited once, so an alias bomb costs no more than its text) and rejects the second key.
+void CheckDuplicateKeys(const YAML::Node& root, const std::string& file) {
+  std::vector<std::pair<YAML::Node, std::string>> stack{{root, ""}};
+  std::unordered_set<int> visited;  // source positions of nodes already walked
+  while (!stack.empty()) {
+    auto [node, path] = std::move(stack.back());
+    stack.pop_back();
+    if (!node.IsMap() && !node.IsSequence()) continue;
+    const int pos = node.Mark().pos;
+    if (pos >= 0 && !visited.insert(pos).second) continue;
+    if (node.IsSequence()) {
+      size_t i = 0;
+      for (const YAML::Node& item : node) stack.emplace_back(item, fmt::format("{}[{}]", path, i++));
+      continue;
+    }
+    std::unordered_map<std::string, int> seen;  // key -> line
+    for (const auto& entry : node) {
+      const std::string sub = entry.first.IsScalar() ? entry.first.Scalar() : "?";
+      const std::string key_path = path.empty() ? sub : path + "." + sub;
+      if (entry.first.IsScalar()) {
+        const auto [it, first] = seen.emplace(sub, LineOfNode(entry.first));
+        if (!first) {
+          throw InputError(file, LineOfNode(entry.first),
+                           fmt::format("duplicate key '{}' (first given at line {}); each key may appear once in "
+                                       "a mapping",
+                                       key_path, it->second));
+        }
+      }
+      stack.emplace_back(entry.second, key_path);
+    }
+  }
 }
 
 }  // namespace
@@ -42,16 +90,11 @@ YamlMap YamlMap::Parse(const std::string& text, const std::string& file) {
     throw InputError(file, root.IsDefined() && !root.IsNull() ? LineOfNode(root) : 1,
                      "the document must be a YAML mapping of keys to values");
   }
+  CheckDuplicateKeys(root, file);
   return YamlMap(root, std::move(name), "");
 }
 
-YamlMap YamlMap::Load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, 0, "cannot open the file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return Parse(buffer.str(), path);
-}
+YamlMap YamlMap::Load(const std::string& path) { return Parse(ReadInputFile(path, "YAML file"), path); }
 
 int YamlMap::line() const { return LineOfNode(node_); }
 
@@ -122,10 +165,12 @@ double YamlMap::ToNumber(const std::string& key, const YAML::Node& value) const 
   return v;
 }
 
-void YamlMap::CheckRange(const std::string& key, double value, Range range) const {
+void YamlMap::CheckRange(const std::string& key, double value, Range range, std::optional<Dimension> dim,
+                         const std::string& written) const {
   const bool below = range.exclusive_min ? value <= range.min : value < range.min;
   if (below || value > range.max) {
-    Fail(key, fmt::format("{:g} is out of range: must be {}", value, DescribeRange(range)));
+    Fail(key, fmt::format("{} is out of range: must be {}", written.empty() ? fmt::format("{:g}", value) : written,
+                          DescribeRange(range, dim)));
   }
 }
 
@@ -183,7 +228,7 @@ double YamlMap::Quantity(const std::string& key, Dimension dim, Range range) {
     if (!parsed.value) Fail(key, parsed.error);
     v = *parsed.value;
   }
-  CheckRange(key, v, range);
+  CheckRange(key, v, range, dim, value.Scalar());
   return v;
 }
 

@@ -36,9 +36,10 @@ class YamlMap {
   // `file` names the document in messages; `path` is the dotted key path of this map ("" for the root).
   YamlMap(YAML::Node node, std::shared_ptr<const std::string> file, std::string path);
 
-  // Parses a whole document whose root must be a mapping. Syntax errors become InputError with the line.
+  // Parses a whole document whose root must be a mapping. Syntax errors and a key repeated in any mapping of the
+  // document become InputError with the line.
   static YamlMap Parse(const std::string& text, const std::string& file);
-  // Reads and parses a file; a missing file is an InputError.
+  // Reads (ReadInputFile: a regular file under its size limit) and parses a file.
   static YamlMap Load(const std::string& path);
 
   const std::string& file() const { return *file_; }
@@ -91,7 +92,9 @@ class YamlMap {
   YAML::Node Get(const std::string& key);  // records the key as known; returns a null node when absent
   YAML::Node Required(const std::string& key);
   double ToNumber(const std::string& key, const YAML::Node& value) const;
-  void CheckRange(const std::string& key, double value, Range range) const;
+  // `dim`, for a quantity, writes the bounds in its units; `written` is the value as the file spells it.
+  void CheckRange(const std::string& key, double value, Range range, std::optional<Dimension> dim = std::nullopt,
+                  const std::string& written = "") const;
 
   YAML::Node node_;
   std::shared_ptr<const std::string> file_;

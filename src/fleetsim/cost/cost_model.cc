@@ -37,6 +37,8 @@ std::optional<Usd> ChipPrice(const Accelerator& a, const EconomicsSpec& e, std::
 std::string FormatUsd(double usd) {
   const double a = std::fabs(usd);
   const char* sign = usd < 0 ? "-" : "";
+  if (!std::isfinite(usd)) return "-";
+  if (a >= 1e12) return fmt::format("{}${:.3e}", sign, a);  // a trillion and more
   if (a >= 1e9) return fmt::format("{}${:.2f}B", sign, a / 1e9);
   if (a >= 1e6) return fmt::format("{}${:.2f}M", sign, a / 1e6);
   if (a >= 1e3) {

@@ -11,9 +11,15 @@ namespace fleetsim {
 namespace {
 
 constexpr double kYearSeconds = 365.0 * 86400.0;
+// Bounds past which the inputs describe no purchase: $100M per accelerator or part, an hourly price above
+// $1,000/h (accelerators rent for $1-15/h), a life under a month (capital charges per hour become meaningless)
+// or over 50 years.
+constexpr double kMaxUsd = 1e8;
+const Range kPrice = Range::Between(0, 1000.0 / 3600.0);
+const Range kLife = Range::Between(30 * 86400.0, 50 * kYearSeconds);
 
 void ParseRental(YamlMap& m, RentalSpec& r) {
-  if (auto v = m.OptQuantity("price", Dimension::kMoneyPerTime, Range::NonNegative())) r.price_usd_per_s = *v;
+  if (auto v = m.OptQuantity("price", Dimension::kMoneyPerTime, kPrice)) r.price_usd_per_s = *v;
   if (auto v = m.OptNumber("utilization", Range::Fraction())) r.utilization = *v;
   if (auto v = m.OptNumber("debt_share", Range::Between(0, 0.95))) r.debt_share = *v;
   if (auto v = m.OptNumber("interest_rate", Range::Fraction())) r.interest_rate = *v;
@@ -43,8 +49,8 @@ EconomicsSpec EconomicsSpec::Default() {
 
 EconomicsSpec ParseEconomicsSpec(YamlMap& m, const ClusterSpec& cluster) {
   EconomicsSpec e = EconomicsSpec::Default();
-  const Range money = Range::NonNegative();
-  if (auto v = m.OptQuantity("capex_per_accelerator", Dimension::kMoney, Range::Positive())) {
+  const Range money = Range::Between(0, kMaxUsd);
+  if (auto v = m.OptQuantity("capex_per_accelerator", Dimension::kMoney, Range{0.0, kMaxUsd, true})) {
     e.capex_per_accelerator = Usd(*v);
   }
   if (m.Has("chip_price")) {
@@ -64,20 +70,20 @@ EconomicsSpec ParseEconomicsSpec(YamlMap& m, const ClusterSpec& cluster) {
   }
   if (auto v = m.OptQuantity("build_cost", Dimension::kMoney, money)) e.build_cost = Usd(*v);
   if (auto v = m.OptNumber("vendor_margin", Range::Between(0, 0.99))) e.vendor_margin = *v;
-  if (auto v = m.OptQuantity("life", Dimension::kTime, Range::Positive())) e.life = Seconds(*v);
+  if (auto v = m.OptQuantity("life", Dimension::kTime, kLife)) e.life = Seconds(*v);
   if (auto v = m.OptNumber("discount_rate", Range::Fraction())) e.discount_rate = *v;
   if (auto v = m.OptNumber("residual_value", Range::Fraction())) e.residual_fraction = *v;
-  if (auto v = m.OptQuantity("facility_capex_per_mw", Dimension::kMoneyPerPower, money)) {
+  if (auto v = m.OptQuantity("facility_capex_per_mw", Dimension::kMoneyPerPower, Range::Between(0, 1000))) {
     e.facility_capex_usd_per_w = *v;
   }
-  if (auto v = m.OptQuantity("facility_life", Dimension::kTime, Range::Positive())) e.facility_life = Seconds(*v);
+  if (auto v = m.OptQuantity("facility_life", Dimension::kTime, kLife)) e.facility_life = Seconds(*v);
   if (auto v = m.OptNumber("maintenance_fraction", Range::Fraction())) e.maintenance_fraction = *v;
   if (auto v = m.OptNumber("staff_fraction", Range::Fraction())) e.staff_fraction = *v;
   if (auto v = m.OptNumber("installation_fraction", Range::Fraction())) e.installation_fraction = *v;
-  if (auto v = m.OptNumber("host_capex_fraction", money)) e.host_capex_fraction = *v;
+  if (auto v = m.OptNumber("host_capex_fraction", Range::Between(0, 10))) e.host_capex_fraction = *v;
   if (auto v = m.OptQuantity("switch_price_per_port", Dimension::kMoney, money)) e.switch_price_per_port = Usd(*v);
   if (auto v = m.OptQuantity("optics_price", Dimension::kMoney, money)) e.optics_price = Usd(*v);
-  if (auto v = m.OptQuantity("cloud_price", Dimension::kMoneyPerTime, money)) e.cloud_price_usd_per_s = *v;
+  if (auto v = m.OptQuantity("cloud_price", Dimension::kMoneyPerTime, kPrice)) e.cloud_price_usd_per_s = *v;
   if (auto r = m.OptMap("rental")) ParseRental(*r, e.rental);
   m.Finish();
 

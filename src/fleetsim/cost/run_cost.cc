@@ -1,7 +1,10 @@
 #include "fleetsim/cost/run_cost.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
+#include "fleetsim/core/error.h"
 #include "fleetsim/estimate/step_result.h"
 
 namespace fleetsim {
@@ -27,6 +30,13 @@ RunCost EvaluateRunCost(const Scenario& s, const RunProfile& profile) {
   r.busy_fraction =
       profile.step_time.value() > 0 ? std::clamp(profile.busy_time / profile.step_time, 0.0, 1.0) : 0.0;
   if (profile.duration) {
+    if (!(profile.duration->value() <= kMaxRunSeconds)) {
+      throw InputError(
+          s.file, 0,
+          fmt::format("training.tokens: the run would last {:.3g} years; power and cost cover runs of "
+                      "at most {:g} years",
+                      profile.duration->value() / (365.0 * 86400), kMaxRunSeconds / (365.0 * 86400)));
+    }
     r.duration = *profile.duration;
     r.duration_basis = "time to train training.tokens";
   } else {

@@ -54,6 +54,9 @@ struct RunCost {
   Usd CostUsd() const { return cost ? cost->Total() : Usd(0); }
 };
 
+// The longest run costed: far past any training run, short enough that energy and money stay finite.
+inline constexpr double kMaxRunSeconds = 1000.0 * 365 * 86400;
+
 // Evaluates the scenario's run from plain step timings.
 RunCost EvaluateRunCost(const Scenario& scenario, const RunProfile& profile);
 // Evaluates the scenario's run from an executor's step: busy = compute + optimizer; duration = time_to_train.

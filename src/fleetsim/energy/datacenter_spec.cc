@@ -9,6 +9,11 @@
 #include "fleetsim/energy/datacenter_defaults.h"
 
 namespace fleetsim {
+
+// Upper bounds that describe no real site: $10/kWh (retail prices are $0.03-0.40/kWh) and a 100 GW cap (the
+// largest campuses planned are a few GW); beyond them results are nonsense and may overflow.
+constexpr double kMaxUsdPerJ = 10.0 / 3.6e6;
+const Range kPowerCap{0.0, 1e11, true};
 namespace {
 
 std::string PueBasis(const std::string& cooling, const std::string& climate) {
@@ -62,18 +67,20 @@ DatacenterSpec ParseDatacenterSpec(YamlMap& m, const ClusterSpec& /*cluster*/) {
              fmt::format("'{}' is neither a price (e.g. \"$0.08/kWh\") nor a known region{}; regions: {}", text,
                          DidYouMean(text, d.Regions()), JoinList(d.Regions())));
     } else {
-      s.electricity_usd_per_j = m.Quantity("electricity", Dimension::kMoneyPerEnergy, Range::NonNegative());
+      s.electricity_usd_per_j =
+          m.Quantity("electricity", Dimension::kMoneyPerEnergy, Range::Between(0, kMaxUsdPerJ));
       s.electricity_basis = "given";
     }
   }
-  if (auto v = m.OptQuantity("power_cap", Dimension::kPower, Range::Positive())) s.power_cap = Watts(*v);
+  if (auto v = m.OptQuantity("power_cap", Dimension::kPower, kPowerCap)) s.power_cap = Watts(*v);
   if (auto v = m.OptNumber("host_idle_fraction", Range::Fraction())) s.host_idle_fraction = *v;
   if (auto v = m.OptNumber("stall_activity", Range::Fraction())) s.stall_activity = *v;
   if (auto v = m.OptNumber("other_it_fraction", Range::Between(0, 1))) s.other_it_fraction = *v;
-  if (auto v = m.OptQuantity("switch_power_per_port", Dimension::kPower, Range::NonNegative())) {
+  if (auto v = m.OptQuantity("switch_power_per_port", Dimension::kPower, Range::Between(0, 1e4))) {
     s.switch_power_per_port = Watts(*v);
   }
-  if (auto v = m.OptQuantity("optics_power", Dimension::kPower, Range::NonNegative())) s.optics_power = Watts(*v);
+  if (auto v = m.OptQuantity("optics_power", Dimension::kPower, Range::Between(0, 1e3)))
+    s.optics_power = Watts(*v);
   m.Finish();
   return s;
 }

@@ -1,5 +1,7 @@
 #include "fleetsim/net/flow_sim.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 #include "fleetsim/core/error.h"
@@ -65,6 +67,13 @@ void FlowSimulator::Resolve() {
       throw InternalError("a flow got no bandwidth: a link on its path has no capacity left");
     }
     const double dt = std::isinf(r) ? 0.0 : remaining_[i] / r;
+    if (!(now + dt <= kMaxSimulatedSeconds)) {
+      throw InputError(
+          "", 0,
+          fmt::format("a transfer would end {:.3g} s after the start, beyond the simulator's clock "
+                      "({:.3g} s, about 285 years of nanoseconds); send less data or use faster links",
+                      now + dt, kMaxSimulatedSeconds));
+    }
     const auto ns = static_cast<int64_t>(std::ceil(dt * 1e9));
     version_[i] |= 1;  // odd: this version's completion is pending
     engine_->ScheduleAfter(SimTime::FromNanoseconds(ns), this, Payload(i));

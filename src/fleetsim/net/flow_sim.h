@@ -72,12 +72,15 @@ class FlowSimulator : public EventHandler {
   // distinct times) needs several times fewer re-solves. Completions at one instant are exact either way.
   // 0 is exact.
   static constexpr double kDefaultPrecision = 1e-2;
+  // The latest completion the engine's nanosecond clock can hold, with margin; a transfer that would end later is
+  // an InputError (too much data for the links), never an overflow.
+  static constexpr double kMaxSimulatedSeconds = 9.0e9;
 
   explicit FlowSimulator(const Topology& topo, double precision = kDefaultPrecision)
       : model_(topo), precision_(precision) {}
 
   // Starts every flow at time 0 and runs until all finite ones complete. Returns each flow's completion time in
-  // seconds (infinity for persistent flows).
+  // seconds (infinity for persistent flows). Throws InputError when a completion lies past kMaxSimulatedSeconds.
   std::vector<double> Run(const FlowSet& flows);
   std::vector<double> Run(const std::vector<FlowRequest>& flows);
   uint64_t events() const { return events_; }

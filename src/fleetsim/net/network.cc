@@ -30,6 +30,13 @@ std::vector<int> CubeArrangement(int cubes) {
 }  // namespace
 
 Network Network::Build(const ClusterSpec& cluster, const NetworkOptions& options) {
+  CheckFits(cluster);
+  if (cluster.count > kMaxAccelerators) {
+    Bad(
+        fmt::format("the flow-level network model holds at most {} accelerators (its topology and flows grow "
+                    "with the fleet); the job has {}: use `estimate` for larger fleets, or --group for a part",
+                    kMaxAccelerators, cluster.count));
+  }
   Network net;
   net.cluster_ = cluster;
   net.options_ = options;
@@ -193,20 +200,113 @@ void Network::BuildTorusSlice() {
   BuildDomains();
 }
 
-void Network::BuildFabric() {
-  const FabricSpec& f = cluster_.fabric;
+namespace {
+
+// The shape of a Clos (or flat DCN) fabric for a cluster, computed from its counts alone, so that a cluster the
+// fabric cannot hold is refused before anything is allocated.
+struct ClosShape {
+  int rails = 0;
+  int64_t accs_per_port = 1;
+  Bandwidth port_bandwidth;
+  int tiers = 1;
+  int64_t down = 1;  // ports per leaf
+  int planes = 1;
+  bool rail = false;
+  int64_t site_ports = 0;
+  int64_t leaves_per_site = 1;
+  int64_t leaves_per_pod = 1;
+};
+
+ClosShape PlanClos(const ClusterSpec& cluster, int64_t domains_per_site) {
+  const FabricSpec& f = cluster.fabric;
+  const int64_t domain_size = cluster.node.size;
   const double npa = f.nics_per_accelerator;
   if (!(f.link_bandwidth.value() > 0) || !(npa > 0)) Bad(fmt::format("fabric '{}': zero bandwidth", f.id));
   if (f.kind == FabricKind::kTorus) Bad(fmt::format("fabric '{}' is a torus: it needs a torus-cube node", f.id));
+  ClosShape c;
   if (npa >= 0.999) {
-    rails_ = static_cast<int>(domain_size_);
-    accs_per_port_ = 1;
-    port_bandwidth_ = f.link_bandwidth * npa * f.efficiency;
+    c.rails = static_cast<int>(domain_size);
+    c.accs_per_port = 1;
+    c.port_bandwidth = f.link_bandwidth * npa * f.efficiency;
   } else {
-    rails_ = std::max(1, static_cast<int>(std::lround(static_cast<double>(domain_size_) * npa)));
-    accs_per_port_ = (domain_size_ + rails_ - 1) / rails_;
-    port_bandwidth_ = f.link_bandwidth * f.efficiency;
+    c.rails = std::max(1, static_cast<int>(std::lround(static_cast<double>(domain_size) * npa)));
+    c.accs_per_port = (domain_size + c.rails - 1) / c.rails;
+    c.port_bandwidth = f.link_bandwidth * f.efficiency;
   }
+  std::vector<double> over = f.oversubscription;
+  over.resize(3, 1.0);
+  c.tiers = f.kind == FabricKind::kDcn ? 1 : f.tiers;
+  if (c.tiers < 1 || c.tiers > 3) Bad(fmt::format("fabric '{}': tiers must be 1, 2 or 3", f.id));
+  const int radix = f.radix;
+  if (radix < 2 && f.kind != FabricKind::kDcn) Bad(fmt::format("fabric '{}': radix must be at least 2", f.id));
+  c.site_ports = domains_per_site * c.rails;
+  c.down = c.site_ports;
+  if (c.tiers == 1) {
+    if (f.kind != FabricKind::kDcn && c.site_ports > radix) {
+      Bad(fmt::format("fabric '{}' with one tier of radix {} holds {} ports; the job needs {} ({} accelerators)",
+                      f.id, radix, radix, c.site_ports, cluster.count));
+    }
+  } else {
+    c.down = std::max<int64_t>(1, static_cast<int64_t>(std::floor(radix * over[1] / (1.0 + over[1]))));
+    c.planes = static_cast<int>(std::max<int64_t>(1, radix - c.down));
+  }
+  c.rail = f.rail_optimized && c.tiers > 1 && c.accs_per_port == 1;
+  const int64_t down = c.down;
+  const int64_t rails = c.rails;
+  // Leaves per site and their pods.
+  c.leaves_per_site = c.tiers == 1 ? 1
+                      : c.rail     ? (domains_per_site + down - 1) / down * rails
+                                   : (c.site_ports + down - 1) / down;
+  c.leaves_per_pod = c.leaves_per_site;
+  if (c.tiers == 2 && c.leaves_per_site > radix) {
+    const int64_t max_accs = c.rail ? radix / rails * down * domain_size : radix * down * c.accs_per_port;
+    Bad(fmt::format(
+        "fabric '{}' with 2 tiers of radix {} holds at most {} accelerators per site; the job needs {}", f.id,
+        radix, max_accs, domains_per_site * domain_size));
+  }
+  if (c.tiers == 3) {
+    const int64_t pod_domains =
+        f.pod_size > 0 ? std::max<int64_t>(1, f.pod_size / domain_size) : radix * down / rails;
+    c.leaves_per_pod = c.rail ? std::max<int64_t>(1, pod_domains / down) * rails
+                              : std::max<int64_t>(1, (pod_domains * rails + down - 1) / down);
+    const int64_t pods = (c.leaves_per_site + c.leaves_per_pod - 1) / c.leaves_per_pod;
+    if (pods > radix) {
+      Bad(fmt::format("fabric '{}' with 3 tiers of radix {} holds at most {} pods per site; the job needs {}",
+                      f.id, radix, radix, pods));
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+void Network::CheckFits(const ClusterSpec& cluster) {
+  if (cluster.count <= 0) Bad("count must be at least 1 accelerator");
+  if (cluster.node.size <= 0) Bad(fmt::format("node '{}' has no accelerators", cluster.node.id));
+  if (cluster.datacenters < 1) Bad("datacenters must be at least 1");
+  const bool torus_domain = cluster.node.domain.kind == DomainKind::kTorus;
+  if (cluster.fabric.kind == FabricKind::kTorus) {
+    if (torus_domain && cluster.fabric.max_slice > 0 && cluster.count > cluster.fabric.max_slice) {
+      Bad(fmt::format("fabric '{}' holds slices of at most {} chips; count is {}", cluster.fabric.id,
+                      cluster.fabric.max_slice, cluster.count));
+    }
+    return;  // torus slices: checked cube by cube when built
+  }
+  const int64_t domains = cluster.Nodes();
+  if (cluster.datacenters > domains) {
+    Bad(fmt::format("{} datacenters for {} nodes: each site needs a node", cluster.datacenters, domains));
+  }
+  if (domains > 1) PlanClos(cluster, (domains + cluster.datacenters - 1) / cluster.datacenters);
+}
+
+void Network::BuildFabric() {
+  const FabricSpec& f = cluster_.fabric;
+  const ClosShape shape = PlanClos(cluster_, domains_per_site_);
+  rails_ = shape.rails;
+  accs_per_port_ = shape.accs_per_port;
+  port_bandwidth_ = shape.port_bandwidth;
+  tiers_ = shape.tiers;
+  planes_ = shape.planes;
   const int64_t ports = domains_ * rails_;
   const Seconds nic_half = f.nic_latency / 2.0;
   const Seconds hop = f.latency;
@@ -228,47 +328,13 @@ void Network::BuildFabric() {
       nic_to_acc_[a] = topo_.AddLink(nic, static_cast<int32_t>(a), port_bandwidth_, Seconds(0), LinkKind::kNic);
     }
   }
-  // Shape of the Clos.
   std::vector<double> over = f.oversubscription;
   over.resize(3, 1.0);
-  tiers_ = f.kind == FabricKind::kDcn ? 1 : f.tiers;
-  if (tiers_ < 1 || tiers_ > 3) Bad(fmt::format("fabric '{}': tiers must be 1, 2 or 3", f.id));
-  const int radix = f.radix;
-  if (radix < 2 && f.kind != FabricKind::kDcn) Bad(fmt::format("fabric '{}': radix must be at least 2", f.id));
-  const int64_t site_ports = domains_per_site_ * rails_;
-  int64_t down = site_ports;  // ports per leaf
-  planes_ = 1;
-  if (tiers_ == 1) {
-    if (f.kind != FabricKind::kDcn && site_ports > radix) {
-      Bad(fmt::format("fabric '{}' with one tier of radix {} holds {} ports; the job needs {} ({} accelerators)",
-                      f.id, radix, radix, site_ports, cluster_.count));
-    }
-  } else {
-    down = std::max<int64_t>(1, static_cast<int64_t>(std::floor(radix * over[1] / (1.0 + over[1]))));
-    planes_ = static_cast<int>(std::max<int64_t>(1, radix - down));
-  }
-  const bool rail = f.rail_optimized && tiers_ > 1 && accs_per_port_ == 1;
-  // Leaves per site and their pods.
-  const int64_t leaves_per_site =
-      tiers_ == 1 ? 1 : (rail ? (domains_per_site_ + down - 1) / down * rails_ : (site_ports + down - 1) / down);
-  int64_t leaves_per_pod = leaves_per_site;
-  if (tiers_ == 2 && leaves_per_site > radix) {
-    const int64_t max_accs = rail ? radix / rails_ * down * domain_size_ : radix * down * accs_per_port_;
-    Bad(fmt::format(
-        "fabric '{}' with 2 tiers of radix {} holds at most {} accelerators per site; the job needs {}", f.id,
-        radix, max_accs, domains_per_site_ * domain_size_));
-  }
-  if (tiers_ == 3) {
-    const int64_t pod_domains =
-        f.pod_size > 0 ? std::max<int64_t>(1, f.pod_size / domain_size_) : radix * down / rails_;
-    leaves_per_pod = rail ? std::max<int64_t>(1, pod_domains / down) * rails_
-                          : std::max<int64_t>(1, (pod_domains * rails_ + down - 1) / down);
-    const int64_t pods = (leaves_per_site + leaves_per_pod - 1) / leaves_per_pod;
-    if (pods > radix) {
-      Bad(fmt::format("fabric '{}' with 3 tiers of radix {} holds at most {} pods per site; the job needs {}",
-                      f.id, radix, radix, pods));
-    }
-  }
+  const int64_t site_ports = shape.site_ports;
+  const int64_t down = shape.down;
+  const bool rail = shape.rail;
+  const int64_t leaves_per_site = shape.leaves_per_site;
+  const int64_t leaves_per_pod = shape.leaves_per_pod;
   const int64_t pods_per_site = (leaves_per_site + leaves_per_pod - 1) / leaves_per_pod;
   const int64_t leaves = leaves_per_site * sites_;
   std::vector<int32_t> leaf_vertex(static_cast<size_t>(leaves));

@@ -33,8 +33,15 @@ struct Path {
 
 class Network {
  public:
+  // The most accelerators Build() accepts: beyond this the topology and the flows of one collective outgrow a
+  // command's time and memory (about 200 bytes of topology per accelerator before any flow).
+  static constexpr int64_t kMaxAccelerators = 262144;
+
   // Validates the cluster against what the topology can hold (InputError otherwise) and builds it.
   static Network Build(const ClusterSpec& cluster, const NetworkOptions& options = {});
+  // The checks of Build() that need only counts (fabric radix, tiers and pods against the fleet), without building
+  // or allocating anything: cheap enough for a scenario parser. InputError when the fabric cannot hold the fleet.
+  static void CheckFits(const ClusterSpec& cluster);
 
   const Topology& topology() const { return topo_; }
   const ClusterSpec& cluster() const { return cluster_; }

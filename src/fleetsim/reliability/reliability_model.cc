@@ -1,5 +1,7 @@
 #include "fleetsim/reliability/reliability_model.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -110,7 +112,7 @@ struct ReliabilityModel::Impl {
   double memory_restore_s = 0.0;
   double max_wall = kInf;
 
-  void Trial(uint64_t index, PoolState& pool, int64_t* counts, TrialOut& out) const;
+  void Trial(uint64_t index, PoolState& pool, int64_t* counts, TrialOut& out, double& events_left) const;
   double DetectionTime(const FailureClass& c, Rng& rng) const;
 };
 
@@ -204,7 +206,8 @@ double ReliabilityModel::Impl::DetectionTime(const FailureClass& c, Rng& rng) co
   return 0.0;
 }
 
-void ReliabilityModel::Impl::Trial(uint64_t index, PoolState& pool, int64_t* counts, TrialOut& o) const {
+void ReliabilityModel::Impl::Trial(uint64_t index, PoolState& pool, int64_t* counts, TrialOut& o,
+                                   double& events_left) const {
   Rng fail_rng(MixSeed(spec.seed, kFailureStream, index));
   Rng rec_rng(MixSeed(spec.seed, kRecoveryStream, index));
   pool.Reset(spec.spares);
@@ -285,7 +288,17 @@ void ReliabilityModel::Impl::Trial(uint64_t index, PoolState& pool, int64_t* cou
       o.elapsed = horizon;
       break;
     }
-    if (ev > max_wall) throw std::runtime_error("reliability: failures arrive faster than the job can recover");
+    if (ev > max_wall) {
+      throw InputError("", 0,
+                       "reliability: failures arrive faster than the job can recover (it would not finish in "
+                       "1,000 times its failure-free time); lower the rates or shorten recovery");
+    }
+    if (--events_left < 0) {
+      throw InputError("", 0,
+                       fmt::format("reliability: the run passed {:.3g} failure events, the most one run may walk "
+                                   "(about a minute of work); use fewer trials, a shorter duration or lower rates",
+                                   kMaxEvents));
+    }
 
     if (ev == grow_at) {  // a repaired domain rejoins: checkpoint, then reconfigure (nothing recomputed)
       pool.repairs.erase(pool.repairs.begin());
@@ -384,9 +397,27 @@ void ReliabilityModel::Impl::Trial(uint64_t index, PoolState& pool, int64_t* cou
 
 ReliabilityResult ReliabilityModel::Run() const { return Run(impl_->spec.trials); }
 
-ReliabilityResult ReliabilityModel::Run(int64_t trials) const {
+double ReliabilityModel::ExpectedEvents(int64_t trials) const {
+  const Impl& m = *impl_;
+  const double run = m.in.duration ? m.in.duration->value() : m.in.work->value();
+  return static_cast<double>(trials) * m.total_rate * run;
+}
+
+ReliabilityResult ReliabilityModel::Run(int64_t trials,
+                                        const std::function<void(int64_t done, int64_t total)>& progress) const {
   const Impl& m = *impl_;
   FLEETSIM_CHECK(trials > 0);
+  const double expected = ExpectedEvents(trials);
+  if (!(expected <= kMaxEvents)) {
+    throw InputError(
+        "", 0,
+        fmt::format("reliability: {} trials of {:.3g} h at {:.3g} failures per hour are {:.3g} failure "
+                    "events, more than the {:.3g} one run may walk (about a minute of work); use fewer "
+                    "trials, a shorter duration or lower rates",
+                    trials, (m.in.duration ? m.in.duration->value() : m.in.work->value()) / 3600.0,
+                    m.total_rate * 3600.0, expected, kMaxEvents));
+  }
+  double events_left = kMaxEvents;
   const size_t n_classes = m.classes.size();
   std::vector<int64_t> counts(n_classes, 0);
   std::vector<double> unexpected, ettr, elapsed;
@@ -399,7 +430,8 @@ ReliabilityResult ReliabilityModel::Run(int64_t trials) const {
   pool.repairs.reserve(64);
   TrialOut o;
   for (int64_t i = 0; i < trials; ++i) {
-    m.Trial(static_cast<uint64_t>(i), pool, counts.data(), o);
+    m.Trial(static_cast<uint64_t>(i), pool, counts.data(), o, events_left);
+    if (progress && (i + 1) % 1024 == 0) progress(i + 1, trials);
     unexpected.push_back(static_cast<double>(o.unexpected));
     ettr.push_back(o.elapsed > 0.0 ? o.useful / o.elapsed : 1.0);
     elapsed.push_back(o.elapsed);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "fleetsim/core/quantity.h"
 #include "fleetsim/core/suggest.h"
 #include "fleetsim/core/yaml_map.h"
 
@@ -63,13 +64,14 @@ std::vector<Policy> ParsePolicies(YamlMap& m) {
 void ParseRates(YamlMap& m, FailureCatalog& failures) {
   const std::vector<std::string> ids = failures.Ids();
   for (const auto& entry : m.node()) {
-    const std::string id = entry.first.as<std::string>();
+    if (!entry.first.IsScalar()) m.FailHere("keys are failure class ids, e.g. gpu");
+    const std::string id = entry.first.Scalar();
     if (!failures.Find(id)) {
       m.Fail(id, fmt::format("unknown failure class '{}'{}; known: {}", id, DidYouMean(id, ids), JoinList(ids)));
     }
   }
   for (FailureClass& c : failures.classes) {
-    if (auto v = m.OptNumber(c.id, Range::NonNegative())) c.rate_per_unit_hour = *v;
+    if (auto v = m.OptNumber(c.id, Range::Between(0, kMaxRatePerUnitHour))) c.rate_per_unit_hour = *v;
   }
   m.Finish();
 }
@@ -88,10 +90,39 @@ bool ReliabilitySpec::Has(Policy p) const {
   return std::find(policies.begin(), policies.end(), p) != policies.end();
 }
 
+std::string ReplacementAssumption(const ReliabilitySpec& s) {
+  const RecoveryTimes& t = s.failures.recovery;
+  auto time = [](Seconds v) { return FormatQuantity(v.value(), Dimension::kTime); };
+  const bool elastic = s.Has(Policy::kElastic);
+  if (s.Has(Policy::kHotSpares)) {
+    return fmt::format(
+        "{} hot spare node(s), each swapped in after {}; failed nodes go to repair (mean {}) and rejoin the pool; "
+        "with no spare free the job {}",
+        s.spares, time(t.hot_swap), time(t.repair),
+        elastic ? "shrinks (elastic) until a repair returns" : "waits for the next repair");
+  }
+  if (s.Has(Policy::kOcsReroute)) {
+    return fmt::format(
+        "failed cubes are replaced by re-pointing optical circuits at spare cubes ({} plus the "
+        "switching time), assumed always available",
+        time(t.ocs_swap));
+  }
+  if (elastic) {
+    return fmt::format(
+        "the job shrinks by the failed nodes' replicas and grows back after repair (mean {}); it "
+        "waits instead when shrinking would stop it",
+        time(t.repair));
+  }
+  return fmt::format(
+      "failed nodes are replaced from an unlimited pool of cold spares, each after {} (provisioning "
+      "and health checks); the job never waits for a repair",
+      time(t.cold_replacement));
+}
+
 ReliabilitySpec ParseReliabilitySpec(YamlMap& m, const ClusterSpec& cluster) {
   ReliabilitySpec s;
   if (auto v = m.OptQuantity("duration", Dimension::kTime, Range::Positive())) s.duration = Seconds(*v);
-  if (auto v = m.OptInteger("trials", Range::Between(1, 1e7))) s.trials = *v;
+  if (auto v = m.OptInteger("trials", Range::Between(1, static_cast<double>(kMaxTrials)))) s.trials = *v;
   if (auto v = m.OptInteger("seed", Range::Between(0, 9e15))) s.seed = static_cast<uint64_t>(*v);
   if (m.Has("policies")) s.policies = ParsePolicies(m);
   if (auto c = m.OptMap("checkpoint")) s.checkpoint = ParseCheckpoint(*c);
@@ -99,7 +130,7 @@ ReliabilitySpec ParseReliabilitySpec(YamlMap& m, const ClusterSpec& cluster) {
   if (auto v = m.OptQuantity("step_time", Dimension::kTime, Range::Positive())) s.step_time = Seconds(*v);
   s.replica_size = m.OptInteger("replica_size", Range::Between(1, 1e8));
   if (auto r = m.OptMap("rates")) ParseRates(*r, s.failures);
-  if (auto v = m.OptNumber("rate_scale", Range::NonNegative())) {
+  if (auto v = m.OptNumber("rate_scale", Range::Between(0, kMaxRateScale))) {
     for (FailureClass& c : s.failures.classes) c.rate_per_unit_hour *= *v;
   }
   if (auto r = m.OptMap("recovery")) {

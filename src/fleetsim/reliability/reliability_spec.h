@@ -32,6 +32,12 @@ struct CheckpointSpec {
   std::optional<double> bytes_per_parameter;     // empty: the catalog default (14)
 };
 
+// Bounds of the section's numbers. Trials are kept in memory (a few doubles each); a rate or a scale beyond these
+// describes no hardware and only makes the Monte Carlo spin (ReliabilityModel also caps the events of a run).
+inline constexpr int64_t kMaxTrials = 1000000;
+inline constexpr double kMaxRateScale = 1000.0;
+inline constexpr double kMaxRatePerUnitHour = 10.0;
+
 struct ReliabilitySpec {
   std::optional<Seconds> duration;  // empty: until training.tokens are trained
   int64_t trials = 1000;
@@ -45,6 +51,10 @@ struct ReliabilitySpec {
 
   bool Has(Policy p) const;
 };
+
+// The replacement assumption that drives the result, in words for reports: an unlimited pool of cold spares for
+// checkpoint-restart alone, a fixed pool of hot spares that waits for repairs when empty, elastic shrinking, OCS.
+std::string ReplacementAssumption(const ReliabilitySpec& spec);
 
 // Reads the `reliability:` section; `cluster` is the already-resolved cluster, for cross-checks (spares, OCS).
 ReliabilitySpec ParseReliabilitySpec(YamlMap& map, const ClusterSpec& cluster);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "fleetsim/core/quantity.h"
 #include "fleetsim/report/table.h"
 
@@ -20,6 +22,8 @@ std::string Gb(Bytes b) { return fmt::format("{:.1f} GB", b.value() / 1e9); }
 
 std::string FormatDuration(Seconds s) {
   const double v = s.value();
+  if (!std::isfinite(v)) return "-";
+  if (v >= 1e6 * 86400.0) return fmt::format("{:.3e} d", v / 86400.0);  // a million days and more
   if (v >= 2 * 86400.0) return fmt::format("{:.1f} d", v / 86400.0);
   if (v >= 2 * 3600.0) return fmt::format("{:.1f} h", v / 3600.0);
   if (v >= 120.0) return fmt::format("{:.1f} min", v / 60.0);

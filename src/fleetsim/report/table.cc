@@ -1,7 +1,10 @@
 #include "fleetsim/report/table.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 #include "fleetsim/core/error.h"
 
@@ -75,6 +78,12 @@ std::string Table::RenderCsv() const {
     if (!row.empty()) out += render(row);
   }
   return out;
+}
+
+std::string FormatFixed(double v, int decimals) {
+  if (!std::isfinite(v)) return "-";
+  if (std::fabs(v) >= 1e12) return fmt::format("{:.3e}", v);
+  return fmt::format("{:.{}f}", v, decimals);
 }
 
 }  // namespace fleetsim

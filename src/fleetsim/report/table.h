@@ -27,4 +27,8 @@ class Table {
 // Quotes a CSV field when it holds a comma, quote or newline.
 std::string CsvField(const std::string& s);
 
+// A number for a cell: fixed with `decimals` places while it has at most 12 digits before the point, else in
+// scientific notation ("1.23e+15"), so a huge value stays readable; "-" for a value that is not finite.
+std::string FormatFixed(double v, int decimals);
+
 }  // namespace fleetsim

@@ -2,12 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <sstream>
 
 #include "fleetsim/core/error.h"
+#include "fleetsim/core/input_file.h"
 #include "fleetsim/core/suggest.h"
 #include "fleetsim/core/yaml_map.h"
+#include "fleetsim/net/network.h"
 
 namespace fleetsim {
 namespace {
@@ -42,7 +43,15 @@ T ResolvePreset(YamlMap& parent, const std::string& key, const std::string& defa
   return value;
 }
 
+// A section every training scenario needs; a missing one is an error at the top of the file, naming it.
+void RequireSection(YamlMap& root, const std::string& key, const char* what) {
+  if (!root.Has(key)) {
+    throw InputError(root.file(), 1, fmt::format("missing section '{}:' ({}); see docs/scenario.md", key, what));
+  }
+}
+
 ClusterSpec ParseCluster(YamlMap& root, const Catalog& catalog) {
+  RequireSection(root, "cluster", "the accelerators: accelerator, count, node, fabric");
   YamlMap m = root.Map("cluster");
   ClusterSpec c;
   const std::string acc_id = m.String("accelerator");
@@ -86,10 +95,18 @@ ClusterSpec ParseCluster(YamlMap& root, const Catalog& catalog) {
     m.Fail("datacenters",
            fmt::format("count {} does not split evenly over {} datacenters", c.count, c.datacenters));
   }
+  if (!c.dcn) {  // a fleet the fabric cannot wire (radix, tiers, pods) is refused here, for every command
+    try {
+      Network::CheckFits(c);
+    } catch (const InputError& e) {
+      m.Fail("count", e.message());
+    }
+  }
   return c;
 }
 
 ModelSpec ParseModelSection(YamlMap& root, const Catalog& catalog) {
+  RequireSection(root, "model", "the model to train: a catalog id such as llama3-8b, or its dimensions");
   if (root.node()["model"].IsScalar()) {
     const std::string id = root.String("model");
     const ModelSpec* m = catalog.FindModel(id);
@@ -251,6 +268,7 @@ Scenario Scenario::Parse(const std::string& text, const std::string& file, const
   s.name = root.OptString("name").value_or(file);
   s.cluster = ParseCluster(root, catalog);
   s.model = ParseModelSection(root, catalog);
+  RequireSection(root, "training", "the job: seq_len, global_batch, precision, parallelism");
   s.training = ParseTraining(root, s.cluster, s.model);
   if (auto m = root.OptMap("reliability")) s.reliability = ParseReliabilitySpec(*m, s.cluster);
   if (auto m = root.OptMap("datacenter")) s.datacenter = ParseDatacenterSpec(*m, s.cluster);
@@ -260,11 +278,14 @@ Scenario Scenario::Parse(const std::string& text, const std::string& file, const
 }
 
 Scenario Scenario::Load(const std::string& path, const std::vector<Override>& overrides, const Catalog& catalog) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, 0, "cannot open the scenario file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return Parse(buffer.str(), path, overrides, catalog);
+  return Parse(ReadInputFile(path, "scenario file"), path, overrides, catalog);
+}
+
+ClusterSpec Scenario::LoadCluster(const std::string& path, const std::vector<Override>& overrides,
+                                  const Catalog& catalog) {
+  YamlMap root = YamlMap::Parse(ReadInputFile(path, "scenario file"), path);
+  for (const Override& o : overrides) ApplyOverride(root.node(), o);
+  return ParseCluster(root, catalog);
 }
 
 }  // namespace fleetsim

@@ -40,6 +40,10 @@ struct Scenario {
                         const std::vector<Override>& overrides = {}, const Catalog& catalog = Catalog::BuiltIn());
   static Scenario Load(const std::string& path, const std::vector<Override>& overrides = {},
                        const Catalog& catalog = Catalog::BuiltIn());
+  // Only the `cluster:` section of a scenario file (for commands that need no model or job); other sections are
+  // not read.
+  static ClusterSpec LoadCluster(const std::string& path, const std::vector<Override>& overrides = {},
+                                 const Catalog& catalog = Catalog::BuiltIn());
 };
 
 // Parses "key.path=value" as given to --set; malformed text is an InputError.

@@ -20,7 +20,8 @@ using testing::WriteTempFile;
 const char* kScenario = R"(name: overlay-probe
 cluster: {accelerator: h100, count: 64}
 model: llama3-8b
-training: {seq_len: 8192, global_batch: 128, micro_batch: 1, recompute: none, parallelism: {tp: 1, pp: 1, dp: 64}}
+training: {seq_len: 8192, global_batch: 128, micro_batch: 1, recompute: none, zero: 1,
+           parallelism: {tp: 1, pp: 1, dp: 64}}
 )";
 
 // Two measured runs in the columns of validation/training.csv (a subset, as a user would write them).

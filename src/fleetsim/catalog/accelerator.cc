@@ -13,7 +13,12 @@ FlopRate Accelerator::Peak(Precision p) const {
     case Precision::kBf16:
       return peak_bf16;
     case Precision::kFp8:
+    case Precision::kMxfp8:
       return peak_fp8 ? *peak_fp8 : peak_bf16;
+    case Precision::kInt8:
+      return peak_int8 ? *peak_int8 : peak_bf16;
+    case Precision::kFp4:
+      return peak_fp4 ? *peak_fp4 : Peak(Precision::kFp8);
   }
   return peak_bf16;
 }
@@ -30,6 +35,8 @@ void ParseAccelerator(YamlMap& m, Accelerator& acc) {
     if (auto v = peak->OptQuantity("bf16", Dimension::kFlopRate, pos)) acc.peak_bf16 = FlopRate(*v);
     if (auto v = peak->OptQuantity("fp16", Dimension::kFlopRate, pos)) acc.peak_fp16 = FlopRate(*v);
     if (auto v = peak->OptQuantity("fp8", Dimension::kFlopRate, pos)) acc.peak_fp8 = FlopRate(*v);
+    if (auto v = peak->OptQuantity("int8", Dimension::kFlopRate, pos)) acc.peak_int8 = FlopRate(*v);
+    if (auto v = peak->OptQuantity("fp4", Dimension::kFlopRate, pos)) acc.peak_fp4 = FlopRate(*v);
     peak->Finish();
   }
   if (auto mem = m.OptMap("memory")) {
@@ -78,13 +85,15 @@ void ParseComputeEfficiency(YamlMap& m, ComputeEfficiency& eff) {
   const Range frac{0.0, 1.0, true};
   if (auto v = m.OptNumber("matmul", frac)) eff.matmul = *v;
   if (auto v = m.OptNumber("fp8_matmul", frac)) eff.fp8_matmul = *v;
+  if (auto v = m.OptNumber("int8_matmul", frac)) eff.int8_matmul = *v;
+  if (auto v = m.OptNumber("fp4_matmul", frac)) eff.fp4_matmul = *v;
   if (auto v = m.OptNumber("attention", frac)) eff.attention = *v;
   if (auto v = m.OptNumber("memory", frac)) eff.memory = *v;
   if (auto v = m.OptQuantity("kernel_overhead", Dimension::kTime, Range::NonNegative())) {
     eff.kernel_overhead = Seconds(*v);
   }
-  if (auto v = m.OptNumber("comm_overlap", Range::Fraction())) eff.comm_overlap = *v;
-  if (auto v = m.OptBool("fused_attention")) eff.fused_attention = *v;
+  if (auto v = m.OptString("relative")) eff.relative = *v;
+  if (auto v = m.OptString("reason")) eff.reason = *v;
 }
 
 }  // namespace fleetsim

@@ -16,15 +16,19 @@ class YamlMap;
 // The few physical parameters of the compute-time model (docs/estimator.md), fitted once per accelerator
 // family on the calibration rows of validation/training.csv, never per case.
 struct ComputeEfficiency {
-  double matmul = 0.75;      // fraction of dense peak reached by a large, well-shaped matrix multiply
-  double fp8_matmul = 0.65;  // the same at fp8 (scaling and casting make fp8 GEMMs reach less of their peak)
-  double attention = 0.55;   // fraction of peak reached by fused attention kernels
-  double memory = 0.80;      // fraction of HBM bandwidth reached by element-wise kernels
+  double matmul = 0.75;       // fraction of dense peak reached by a large, well-shaped matrix multiply
+  double fp8_matmul = 0.65;   // the same at fp8 (scaling and casting make fp8 GEMMs reach less of their peak)
+  double int8_matmul = 0.65;  // the same at int8 (quantised training, e.g. AQT on TPUs)
+  double fp4_matmul = 0.65;   // the same at fp4 (NVFP4 on Blackwell)
+  double attention = 0.55;    // fraction of peak reached by fused attention kernels
+  double memory = 0.80;       // fraction of HBM bandwidth reached by element-wise kernels
   Seconds kernel_overhead = Seconds(4e-6);  // launch and tail cost of one kernel
-  double comm_overlap = 0.0;  // fraction of tensor-parallel communication hidden behind compute by the stack
-  // Whether the reference software stack of this generation fuses attention (FlashAttention, cuDNN): false
-  // materialises the s x s score matrix in HBM (softmax, dropout), as Megatron-LM did on A100 in 2021-22.
-  bool fused_attention = true;
+  // Empty when this accelerator's own published runs fixed the parameters. Otherwise the calibrated accelerator
+  // whose parameters it takes, and why that one (same software stack, same architecture): every estimate on
+  // it says that it is uncalibrated.
+  std::string relative;
+  std::string reason;
+  bool calibrated() const { return relative.empty(); }
 };
 
 struct Accelerator {
@@ -36,7 +40,9 @@ struct Accelerator {
   FlopRate peak_fp32;
   FlopRate peak_fp16;
   FlopRate peak_bf16;
-  std::optional<FlopRate> peak_fp8;  // absent: the chip has no fp8 matrix units
+  std::optional<FlopRate> peak_fp8;   // absent: the chip has no fp8 matrix units
+  std::optional<FlopRate> peak_int8;  // absent: no int8 matrix units (int8 training runs at the bf16 rate)
+  std::optional<FlopRate> peak_fp4;   // absent: no fp4 matrix units (fp4 runs at the fp8 rate)
   Bytes memory_capacity;
   Bandwidth memory_bandwidth;
   Watts tdp;
@@ -50,7 +56,7 @@ struct Accelerator {
   ComputeEfficiency efficiency;
   std::map<std::string, std::string> sources;
 
-  // Dense peak at a precision; fp8 on a chip without fp8 units runs at the bf16 rate.
+  // Dense peak at a precision; a precision the chip has no units for runs at the next wider one's rate.
   FlopRate Peak(Precision p) const;
 };
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <functional>
 #include <set>
 
 #include "fleetsim/catalog/embedded_data.h"
@@ -76,7 +78,7 @@ Catalog Catalog::FromTexts(const std::vector<std::pair<std::string, std::string>
     YamlMap root = YamlMap::Parse(text, name);
     // Data files of other modules (failure rates, datacenter defaults) are theirs to read.
     const bool ours = root.Has("accelerators") || root.Has("nodes") || root.Has("fabrics") || root.Has("models") ||
-                      root.Has("calibration");
+                      root.Has("stacks") || root.Has("calibration");
     if (!ours) continue;
     if (root.Has("calibration")) {
       calibration.emplace_back(name, text);
@@ -86,26 +88,71 @@ Catalog Catalog::FromTexts(const std::vector<std::pair<std::string, std::string>
     ParseEntries(root, "nodes", c.nodes_, ParseNode);
     ParseEntries(root, "fabrics", c.fabrics_, ParseFabric);
     ParseEntries(root, "models", c.models_, ParseModel);
+    ParseEntries(root, "stacks", c.stacks_, ParseStack);
     root.Has("notes");  // free-form commentary allowed at the top of a data file
     root.Finish();
   }
-  // Calibration applies to accelerators already read: one entry per accelerator id.
+  // Calibration applies to accelerators already read: one entry per accelerator id and file, applied in file
+  // order (a later file, such as a --catalog-overlay, changes only the fields it gives). An entry naming a
+  // `relative` starts from that accelerator's parameters as resolved, then applies its own fields.
+  std::vector<YamlMap> roots;
+  std::vector<YamlMap> tables;
   for (const auto& [name, text] : calibration) {
-    YamlMap root = YamlMap::Parse(text, name);
-    YamlMap cal = root.Map("calibration");
-    for (Accelerator& acc : c.accelerators_) {
-      if (auto entry = cal.OptMap(acc.id)) {
-        ParseComputeEfficiency(*entry, acc.efficiency);
-        entry->Finish();
-      }
-    }
-    cal.Finish();
+    roots.push_back(YamlMap::Parse(text, name));
+    tables.push_back(roots.back().Map("calibration"));
   }
+  std::vector<int> state(c.accelerators_.size(), 0);  // 0 unresolved, 1 resolving, 2 resolved
+  std::function<void(size_t)> resolve = [&](size_t i) {
+    if (state[i] == 2) return;
+    state[i] = 1;
+    Accelerator& acc = c.accelerators_[i];
+    for (YamlMap& table : tables) {
+      auto entry = table.OptMap(acc.id);
+      if (!entry) continue;
+      if (auto relative = entry->OptString("relative")) {
+        const auto it = std::find_if(c.accelerators_.begin(), c.accelerators_.end(),
+                                     [&](const Accelerator& a) { return a.id == *relative; });
+        if (it == c.accelerators_.end() || state[it - c.accelerators_.begin()] == 1) {
+          entry->Fail("relative", fmt::format("'{}' is not an accelerator with calibrated parameters of its own",
+                                              *relative));
+        }
+        resolve(static_cast<size_t>(it - c.accelerators_.begin()));
+        if (!it->efficiency.calibrated()) {
+          entry->Fail("relative", fmt::format("'{}' takes its own parameters from '{}'; name a calibrated one",
+                                              *relative, it->efficiency.relative));
+        }
+        acc.efficiency = it->efficiency;
+      }
+      ParseComputeEfficiency(*entry, acc.efficiency);
+      entry->Finish();
+    }
+    state[i] = 2;
+  };
+  for (size_t i = 0; i < c.accelerators_.size(); ++i) resolve(i);
+  for (const YamlMap& table : tables) table.Finish();
   c.CheckReferences();
   return c;
 }
 
 void Catalog::CheckReferences() const {
+  for (const Accelerator& a : accelerators_) {
+    if (!a.efficiency.relative.empty()) {
+      const Accelerator* rel = FindAccelerator(a.efficiency.relative);
+      if (!rel || !rel->efficiency.calibrated()) {
+        throw InputError("data/calibration.yaml", 0,
+                         fmt::format("accelerator '{}': relative '{}' is not a calibrated accelerator id", a.id,
+                                     a.efficiency.relative));
+      }
+    }
+  }
+  for (const StackSpec& s : stacks_) {
+    for (const std::string& id : s.default_for) {
+      if (!FindAccelerator(id)) {
+        throw InputError("data/stacks.yaml", 0,
+                         fmt::format("stack '{}': default_for '{}' is not an accelerator id", s.id, id));
+      }
+    }
+  }
   for (const Accelerator& a : accelerators_) {
     if (!a.default_node.empty() && !FindNode(a.default_node)) {
       throw InputError("data/accelerators.yaml", 0,
@@ -134,10 +181,46 @@ const Accelerator* Catalog::FindAccelerator(const std::string& id) const { retur
 const NodeSpec* Catalog::FindNode(const std::string& id) const { return FindById(nodes_, id); }
 const FabricSpec* Catalog::FindFabric(const std::string& id) const { return FindById(fabrics_, id); }
 const ModelSpec* Catalog::FindModel(const std::string& id) const { return FindById(models_, id); }
+const StackSpec* Catalog::FindStack(const std::string& id) const { return FindById(stacks_, id); }
+
+const StackSpec& Catalog::DefaultStack(const std::string& accelerator_id) const {
+  for (const StackSpec& s : stacks_) {
+    if (std::find(s.default_for.begin(), s.default_for.end(), accelerator_id) != s.default_for.end()) return s;
+  }
+  static const StackSpec generic = [] {
+    StackSpec s;
+    s.id = "generic";
+    s.name = "generic (documented defaults)";
+    return s;
+  }();
+  const StackSpec* found = FindStack("generic");
+  return found ? *found : generic;
+}
+
+const StackSpec* Catalog::StackNamedIn(const std::string& description) const {
+  auto lower = [](std::string text) {
+    for (char& ch : text) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return text;
+  };
+  const std::string text = lower(description);
+  // The longest matching phrase wins, so "ngc24.09" beats a generic "nemo".
+  const StackSpec* best = nullptr;
+  size_t best_length = 0;
+  for (const StackSpec& s : stacks_) {
+    for (const std::string& phrase : s.match) {
+      if (phrase.size() > best_length && text.find(lower(phrase)) != std::string::npos) {
+        best = &s;
+        best_length = phrase.size();
+      }
+    }
+  }
+  return best;
+}
 
 std::vector<std::string> Catalog::AcceleratorIds() const { return Ids(accelerators_); }
 std::vector<std::string> Catalog::NodeIds() const { return Ids(nodes_); }
 std::vector<std::string> Catalog::FabricIds() const { return Ids(fabrics_); }
 std::vector<std::string> Catalog::ModelIds() const { return Ids(models_); }
+std::vector<std::string> Catalog::StackIds() const { return Ids(stacks_); }
 
 }  // namespace fleetsim

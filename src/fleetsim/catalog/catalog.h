@@ -11,6 +11,7 @@
 #include "fleetsim/catalog/fabric.h"
 #include "fleetsim/catalog/model.h"
 #include "fleetsim/catalog/node.h"
+#include "fleetsim/catalog/stack.h"
 
 namespace fleetsim {
 
@@ -19,9 +20,10 @@ class Catalog {
   // The catalog compiled into the library; parsed on first use, then shared (thread-safe).
   static const Catalog& BuiltIn();
   // Parses the catalog from files: each pair is (display name, YAML text). Checks cross-references. Files whose
-  // top level holds none of accelerators/nodes/fabrics/models/calibration belong to other modules and are skipped.
-  // The built-in catalog with one more file parsed after it (`--catalog-overlay FILE`, same format as data/*.yaml):
-  // an entry whose id is built in overrides the keys it gives; a `calibration:` entry overrides only its fields.
+  // top level holds none of accelerators/nodes/fabrics/models/stacks/calibration belong to other modules and are
+  // skipped. The built-in catalog with one more file parsed after it (`--catalog-overlay FILE`, same format as
+  // data/*.yaml): an entry whose id is built in overrides the keys it gives; a `calibration:` entry overrides only
+  // its fields.
   static Catalog WithOverlay(const std::string& path);
   static Catalog FromTexts(const std::vector<std::pair<std::string, std::string>>& files);
 
@@ -29,16 +31,23 @@ class Catalog {
   const NodeSpec* FindNode(const std::string& id) const;
   const FabricSpec* FindFabric(const std::string& id) const;
   const ModelSpec* FindModel(const std::string& id) const;
+  const StackSpec* FindStack(const std::string& id) const;
+  // The stack an accelerator runs when a scenario names none (data/stacks.yaml `default_for`); never null.
+  const StackSpec& DefaultStack(const std::string& accelerator_id) const;
+  // The stack a published run's description names (a `match` phrase found in it, case-insensitive), if any.
+  const StackSpec* StackNamedIn(const std::string& description) const;
 
   const std::vector<Accelerator>& accelerators() const { return accelerators_; }
   const std::vector<NodeSpec>& nodes() const { return nodes_; }
   const std::vector<FabricSpec>& fabrics() const { return fabrics_; }
   const std::vector<ModelSpec>& models() const { return models_; }
+  const std::vector<StackSpec>& stacks() const { return stacks_; }
 
   std::vector<std::string> AcceleratorIds() const;
   std::vector<std::string> NodeIds() const;
   std::vector<std::string> FabricIds() const;
   std::vector<std::string> ModelIds() const;
+  std::vector<std::string> StackIds() const;
 
  private:
   void CheckReferences() const;
@@ -47,6 +56,7 @@ class Catalog {
   std::vector<NodeSpec> nodes_;
   std::vector<FabricSpec> fabrics_;
   std::vector<ModelSpec> models_;
+  std::vector<StackSpec> stacks_;
 };
 
 }  // namespace fleetsim

@@ -60,5 +60,54 @@ TEST(Catalog, BrokenReferenceIsAnInputError) {
                InputError);
 }
 
+// Issue 9: software stacks are catalog entries; every accelerator has a default, and a published run's source
+// names the stack it ran (an MLPerf log's container tag wins over a generic phrase).
+TEST(Catalog, StacksHaveDefaultsAndAreNamedBySources) {
+  const Catalog& c = Catalog::BuiltIn();
+  for (const Accelerator& a : c.accelerators()) EXPECT_FALSE(c.DefaultStack(a.id).id.empty()) << a.id;
+  EXPECT_EQ(c.DefaultStack("h100").id, "nemo-24.09");
+  EXPECT_EQ(c.DefaultStack("tpu-v5p").id, "maxtext");
+  ASSERT_NE(c.StackNamedIn("MLPerf Training v3.1 NVIDIA eos-dfw_n768_ngc23.09_nemo result logs"), nullptr);
+  EXPECT_EQ(c.StackNamedIn("MLPerf Training v3.1 NVIDIA eos-dfw_n768_ngc23.09_nemo result logs")->id,
+            "nemo-23.09");
+  EXPECT_EQ(c.StackNamedIn("MLPerf Training v4.1 NVIDIA eos_n32_ngc24.09_nemo result logs")->id, "nemo-24.09");
+  EXPECT_EQ(c.StackNamedIn("Narayanan et al. SC'21 Table 1")->id, "megatron-lm-2021");
+  EXPECT_EQ(c.StackNamedIn("a run nobody published"), nullptr);
+  for (const StackSpec& s : c.stacks()) EXPECT_GE(s.sources.size(), 1u) << s.id;
+}
+
+// Issue 9: an accelerator without a calibration row of its own takes a named calibrated relative's parameters
+// and says so; calibrated ones carry no relative.
+TEST(Catalog, UncalibratedAcceleratorsNameTheirRelative) {
+  const Catalog& c = Catalog::BuiltIn();
+  const Accelerator* h100 = c.FindAccelerator("h100");
+  const Accelerator* mi300x = c.FindAccelerator("mi300x");
+  ASSERT_NE(h100, nullptr);
+  ASSERT_NE(mi300x, nullptr);
+  EXPECT_TRUE(h100->efficiency.calibrated());
+  EXPECT_FALSE(mi300x->efficiency.calibrated());
+  EXPECT_EQ(mi300x->efficiency.relative, "h100");
+  EXPECT_FALSE(mi300x->efficiency.reason.empty());
+  EXPECT_DOUBLE_EQ(mi300x->efficiency.attention, h100->efficiency.attention);
+  EXPECT_DOUBLE_EQ(mi300x->efficiency.fp8_matmul, h100->efficiency.fp8_matmul);
+  for (const Accelerator& a : c.accelerators()) {
+    if (a.efficiency.calibrated()) continue;
+    const Accelerator* rel = c.FindAccelerator(a.efficiency.relative);
+    ASSERT_NE(rel, nullptr) << a.id;
+    EXPECT_TRUE(rel->efficiency.calibrated()) << a.id;
+  }
+}
+
+// Int8 and fp4 peaks: TPU v5p 918 TOPS int8 (Google Cloud docs); a chip without fp4 units runs fp4 at its fp8
+// rate, one without int8 units int8 at its bf16 rate.
+TEST(Catalog, LowPrecisionPeaks) {
+  const Catalog& c = Catalog::BuiltIn();
+  EXPECT_DOUBLE_EQ(c.FindAccelerator("tpu-v5p")->Peak(Precision::kInt8).value(), 918e12);
+  EXPECT_DOUBLE_EQ(c.FindAccelerator("b200")->Peak(Precision::kFp4).value(), 9000e12);
+  EXPECT_DOUBLE_EQ(c.FindAccelerator("h100")->Peak(Precision::kFp4).value(), 1979e12);
+  EXPECT_DOUBLE_EQ(c.FindAccelerator("trn2")->Peak(Precision::kInt8).value(),
+                   c.FindAccelerator("trn2")->peak_bf16.value());
+}
+
 }  // namespace
 }  // namespace fleetsim

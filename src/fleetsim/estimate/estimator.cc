@@ -1,6 +1,7 @@
 #include "fleetsim/estimate/estimator.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "fleetsim/collective/collective.h"
@@ -22,10 +23,26 @@ uint64_t CacheKey(const Plan& p) {
   return key * 2 + (p.sequence_parallel ? 1 : 0);
 }
 
-// Bytes per parameter of the data-parallel gradient reduction: Megatron-LM reduces fp32 main gradients for
-// bf16 (and fp8) training, 16-bit ones for fp16.
-double GradientCommBytes(Precision p) { return p == Precision::kFp16 ? 2.0 : 4.0; }
-double WeightCommBytes(Precision p) { return p == Precision::kFp32 ? 4.0 : 2.0; }
+// Bytes per parameter of the data-parallel gradient reduction: the stack's gradient buffer (fp32 main gradients,
+// or 16-bit), 16-bit under fp16 training (Megatron-LM reduces fp16 gradients), 4 bytes in fp32 training.
+double GradientCommBytes(Precision p, const StackSpec& stack) {
+  if (p == Precision::kFp32) return 4.0;
+  return p == Precision::kFp16 ? 2.0 : stack.gradient_bytes;
+}
+// Bytes per parameter of the distributed optimizer's parameter all-gather.
+double WeightCommBytes(Precision p, const StackSpec& stack) {
+  if (p == Precision::kFp32) return 4.0;
+  return IsQuantized(p) && stack.quantized_param_gather ? 1.0 : 2.0;
+}
+
+// Expected maximum of n independent standard normal draws (Gumbel asymptote of the extreme value; exact for
+// n = 1 and n = 2 and within 2% of tables from n = 5 up).
+double ExpectedMaxOfNormals(double n) {
+  if (n <= 1) return 0.0;
+  if (n <= 2) return 0.5641895835;  // 1 / sqrt(pi)
+  const double l = std::sqrt(2.0 * std::log(n));
+  return l - (std::log(std::log(n)) + std::log(4.0 * 3.14159265358979)) / (2.0 * l) + 0.5772156649 / l;
+}
 
 }  // namespace
 
@@ -36,9 +53,8 @@ Estimator::Estimator(const ModelSpec& model, const ClusterSpec& cluster, const T
       params_(CountParams(model)),
       model_flops_per_token_(ModelFlopsPerToken(model, training.seq_len)),
       levels_(cluster),
-      kernels_(cluster.accelerator, training.precision),
-      layers_(model, training.seq_len, training.precision, kernels_, levels_,
-              cluster.accelerator.efficiency.comm_overlap) {}
+      kernels_(cluster.accelerator, training.precision, training.stack),
+      layers_(model, training.seq_len, training.precision, kernels_, levels_, training.stack) {}
 
 const Estimator::StageCosts& Estimator::Costs(const Plan& plan) const {
   const uint64_t key = CacheKey(plan);
@@ -92,23 +108,41 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
   b.ep_comm = layer_ep * (stage_layers * m);
   b.pp_bubble = average_stage * (static_cast<double>(plan.pp - 1) / plan.vpp);
   if (plan.pp > 1) {
+    // Each stage boundary passes one micro-batch's hidden state, split over the tensor-parallel ranks
+    // (sequence parallelism, or Megatron's scatter/gather optimisation, Narayanan et al. SC'21 section 4.1).
     const double tokens = static_cast<double>(plan.micro_batch) * static_cast<double>(training_.seq_len) / plan.cp;
-    const bool sp = plan.sequence_parallel && plan.tp > 1;
     const Bytes activation(tokens * static_cast<double>(model_.hidden) * ActivationBytes(training_.precision) /
-                           (sp ? plan.tp : 1));
-    const LinkLevel peer = levels_.PeerLevel(static_cast<int64_t>(plan.tp) * plan.cp * plan.dp);
+                           plan.tp);
+    const int64_t stage_ranks = static_cast<int64_t>(plan.tp) * plan.cp * plan.dp;
+    const LinkLevel peer = levels_.PeerLevel(stage_ranks);
     const Seconds p2p = FlatCollectiveTime(CollectiveOp::kPointToPoint, Algorithm::kDirect, activation, peer);
-    // Transfers are asynchronous: in steady state they hide behind other micro-batches' compute; the fill and
-    // drain wait on one transfer per stage boundary, forward and backward.
-    b.pp_comm = p2p * (2.0 * static_cast<double>(plan.pp - 1));
+    // Ranks are laid out pipeline-outermost: with whole stages per site, the stage boundaries between sites
+    // carry every rank's transfer over the WAN at once.
+    const bool crosses_sites = cluster_.datacenters > 1 && plan.pp % cluster_.datacenters == 0;
+    const Seconds boundary = crosses_sites ? FlatCollectiveTime(CollectiveOp::kPointToPoint, Algorithm::kDirect,
+                                                                activation, levels_.WanPeerLevel(stage_ranks))
+                                           : p2p;
+    if (training_.stack.pp_overlap) {
+      // Transfers are asynchronous: in steady state they hide behind the other micro-batches' compute, as long
+      // as the slowest boundary's transfer of a model chunk (activations one way, gradients the other, at once
+      // on full-duplex links) is shorter than the chunk's compute; the fill and drain wait on one transfer per
+      // stage boundary, forward and backward.
+      const Seconds chunk = layer_total * (stage_layers / static_cast<double>(plan.vpp));
+      const Seconds unhidden = std::max(Seconds(0), boundary - chunk);
+      b.pp_comm = p2p * (2.0 * static_cast<double>(plan.pp - 1)) + (boundary - p2p) * 2.0 +
+                  unhidden * (m * static_cast<double>(plan.vpp));
+    } else {
+      // Every model chunk of every micro-batch waits for its input and its output gradient.
+      b.pp_comm = boundary * (2.0 * m * static_cast<double>(plan.vpp));
+    }
   }
 
   // Data parallelism over dp x cp ranks (experts: over dp x cp / ep). Gradients are ready after the last
   // micro-batch's backward, so that backward is all the reduction can hide behind; the parameter all-gather of
   // the distributed optimizer hides behind the first micro-batch's forward.
   const DeviceParams device = DeviceStageParams(model_, params_, plan);
-  const double g = GradientCommBytes(training_.precision);
-  const double w = WeightCommBytes(training_.precision);
+  const double g = GradientCommBytes(training_.precision, training_.stack);
+  const double w = WeightCommBytes(training_.precision, training_.stack);
   auto sync = [&](CollectiveOp op, double bytes_per_param) {
     Seconds t = HierarchicalCollectiveTime(op, Bytes(device.dense * bytes_per_param),
                                            levels_.Levels(device.dense_ranks, plan.tp));
@@ -119,8 +153,12 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
     }
     return t;
   };
-  const Seconds mb_forward = (mix(costs.dense.forward, costs.moe.forward) + layer_tp / 2.0) * stage_layers;
-  const Seconds mb_backward = layer_total * stage_layers - mb_forward;
+  // What the reduction can hide behind: the last micro-batch's backward, the first one's forward; nothing for a
+  // stack that reduces after the backward (dp_overlap false).
+  const bool overlap = training_.stack.dp_overlap;
+  const Seconds mb_forward =
+      overlap ? (mix(costs.dense.forward, costs.moe.forward) + layer_tp / 2.0) * stage_layers : Seconds(0);
+  const Seconds mb_backward = overlap ? layer_total * stage_layers - mb_forward : Seconds(0);
   if (device.dense_ranks > 1) {
     if (plan.zero == 0) {
       b.dp_comm = std::max(Seconds(0), sync(CollectiveOp::kAllReduce, g) - mb_backward);
@@ -139,13 +177,21 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
                                                     device.expert / static_cast<double>(device.expert_ranks)
                                               : device.dense + device.expert;
   b.optimizer = kernels_.Elementwise(Bytes(update_params * kOptimizerBytesPerParam));
+
+  // Every step synchronises all devices (the gradient reduction): it waits for the slowest. A device's busy time
+  // varies by the stack's jitter (its coefficient of variation), so the step gains the expected maximum of
+  // `count` draws of that variation.
+  if (training_.stack.jitter > 0) {
+    const Seconds busy = b.compute + b.tp_comm + b.cp_comm + b.ep_comm;
+    b.sync_wait = busy * (training_.stack.jitter * ExpectedMaxOfNormals(static_cast<double>(cluster_.count)));
+  }
   return b;
 }
 
 Estimator::Quick Estimator::Score(const Plan& plan) const {
   const int64_t m = plan.MicroBatches(training_.global_batch);
-  const MemoryBreakdown mem = DeviceMemory(model_, params_, plan, training_.seq_len, m, training_.precision,
-                                           cluster_.accelerator.efficiency.fused_attention);
+  const MemoryBreakdown mem =
+      DeviceMemory(model_, params_, plan, training_.seq_len, m, training_.precision, training_.stack);
   Quick q;
   q.memory = mem.Total();
   q.fits = q.memory <= capacity();
@@ -159,8 +205,7 @@ StepResult Estimator::Evaluate(const Plan& plan) const {
   r.breakdown = Breakdown(plan);
   r.step_time = r.breakdown.Total();
   const int64_t m = plan.MicroBatches(training_.global_batch);
-  r.memory = DeviceMemory(model_, params_, plan, training_.seq_len, m, training_.precision,
-                          cluster_.accelerator.efficiency.fused_attention);
+  r.memory = DeviceMemory(model_, params_, plan, training_.seq_len, m, training_.precision, training_.stack);
   r.capacity = capacity();
   r.fits = r.memory.Total() <= r.capacity;
   const double devices = static_cast<double>(cluster_.count);

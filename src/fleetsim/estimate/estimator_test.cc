@@ -1,5 +1,6 @@
 #include "fleetsim/estimate/estimator.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "fleetsim/search/plan_search.h"
@@ -123,6 +124,188 @@ training: {seq_len: 4096, global_batch: 2048}
   // 8 ranks 2,048 apart (a pipeline-like group) keep 1.5 members per pod: every GPU's ring leaves the pod, and
   // the pod's uplinks carry 3072/7 NICs' worth.
   EXPECT_NEAR(levels.Levels(8, 2048).back().bandwidth.value(), nic * (3072.0 / 2048.0) / 7.0, 1e-6 * nic);
+}
+
+}  // namespace
+}  // namespace fleetsim
+
+namespace fleetsim {
+namespace {
+
+// Issue 9: the software stack is a physical input. GPT-3 175B at tp8 with sequence parallelism: a stack that
+// pipelines the tensor-parallel collectives into the GEMMs exposes far less of them, but never none (the first
+// chunk of each collective waits), and the compute is the same.
+TEST(Issue9Stack, TensorParallelOverlapHidesMostOfTheCommunication) {
+  const std::string base = R"(cluster: {accelerator: h100, count: 64}
+model: gpt3-175b
+training: {seq_len: 2048, global_batch: 64, micro_batch: 1, recompute: selective, precision: fp8,
+           parallelism: {tp: 8, pp: 8, dp: 1, vpp: 1}, stack: STACK}
+)";
+  auto with = [&](const std::string& stack) {
+    std::string text = base;
+    text.replace(text.find("STACK"), 5, stack);
+    return EstimateScenario(Make(text));
+  };
+  const StepResult exposed = with("nemo-23.09");
+  const StepResult overlapped = with("{preset: nemo-23.09, tp_overlap: true}");
+  EXPECT_LT(overlapped.breakdown.tp_comm.value(), 0.5 * exposed.breakdown.tp_comm.value());
+  EXPECT_GT(overlapped.breakdown.tp_comm.value(), 0.0);
+  EXPECT_DOUBLE_EQ(overlapped.breakdown.compute.value(), exposed.breakdown.compute.value());
+}
+
+// Without overlap the gradient reduction waits for the whole backward: more exposed data-parallel time.
+TEST(Issue9Stack, DataParallelReductionAfterTheBackwardIsExposed) {
+  const std::string base = R"(cluster: {accelerator: h100, count: 256}
+model: llama3-8b
+training: {seq_len: 4096, global_batch: 256, micro_batch: 1, recompute: none, zero: 1,
+           parallelism: {tp: 1, pp: 1, dp: 256}, stack: STACK}
+)";
+  std::string a = base, b = base;
+  a.replace(a.find("STACK"), 5, "generic");
+  b.replace(b.find("STACK"), 5, "{preset: generic, dp_overlap: false}");
+  EXPECT_GT(EstimateScenario(Make(b)).breakdown.dp_comm.value(),
+            EstimateScenario(Make(a)).breakdown.dp_comm.value() + 1e-6);
+}
+
+// Megatron-LM 2021 waits for every chunk's transfer, so interleaving multiplies the exposed pipeline transfers.
+TEST(Issue9Stack, BlockingPipelineTransfersGrowWithInterleaving) {
+  const Scenario s = Make(R"(cluster: {accelerator: a100, count: 64}
+model: gpt3-175b
+training: {seq_len: 2048, global_batch: 64, micro_batch: 1, recompute: full, precision: fp16,
+           parallelism: {tp: 8, pp: 8, dp: 1, vpp: 1}, stack: megatron-lm-2021}
+)");
+  const Estimator e(s.model, s.cluster, s.training);
+  Plan p = EstimateScenario(s).plan;
+  const Seconds one = e.Evaluate(p).breakdown.pp_comm;
+  p.vpp = 4;
+  EXPECT_NEAR(e.Evaluate(p).breakdown.pp_comm / one, 4.0, 1e-9);
+}
+
+// The step waits for the slowest device: with a stack's jitter the wait grows with the number of devices that
+// synchronise (expected maximum of n draws), at the same per-device work.
+TEST(Issue9Stack, StragglerWaitGrowsWithTheFleet) {
+  auto wait = [&](int count) {
+    const std::string text = fmt::format(R"(cluster: {{accelerator: h100, count: {}}}
+model: llama3-8b
+training: {{seq_len: 4096, global_batch: {}, micro_batch: 1, recompute: none,
+           parallelism: {{tp: 1, pp: 1, dp: {}}}, stack: {{preset: generic, jitter: 0.02}}}}
+)",
+                                         count, count, count);
+    const StepResult r = EstimateScenario(Make(text));
+    return r.breakdown.sync_wait / r.breakdown.compute;
+  };
+  const double small = wait(8), large = wait(8192);
+  EXPECT_GT(small, 0.02 * 1.0);  // E[max of 8 normals] = 1.42
+  EXPECT_LT(small, 0.02 * 1.6);
+  EXPECT_GT(large, 0.02 * 3.4);  // E[max of 8192 normals] = 3.7
+  EXPECT_LT(large, 0.02 * 4.0);
+}
+
+// Int8 training (AQT) runs the layers' GEMMs at the chip's int8 peak; on a chip without int8 units it runs at
+// the bf16 rate and still pays the casts, so it is never faster than bf16 there.
+TEST(Issue9Precision, Int8RunsAtTheInt8PeakWhereTheChipHasOne) {
+  auto compute = [&](const char* acc, const char* precision) {
+    const std::string text = fmt::format(R"(cluster: {{accelerator: {}, count: 256}}
+model: gpt3-175b
+training: {{seq_len: 2048, global_batch: 512, micro_batch: 2, recompute: full, precision: {}, zero: 3,
+           parallelism: {{tp: 8, pp: 1, dp: 32}}}}
+)",
+                                         acc, precision);
+    const StepResult r = EstimateScenario(Make(text));
+    return r.breakdown.compute.value();
+  };
+  EXPECT_LT(compute("tpu-v5p", "int8"), 0.75 * compute("tpu-v5p", "bf16"));
+  EXPECT_GE(compute("trn2", "int8"), compute("trn2", "bf16"));
+}
+
+}  // namespace
+}  // namespace fleetsim
+
+namespace fleetsim {
+namespace {
+
+// Issue 9, placement: each group's traffic is priced on the links it crosses. A fabric of 64-GPU full-bisection
+// pods joined at 1:1 or 1:7.
+std::string PodScenario(const std::string& oversubscription, const std::string& model, const std::string& plan) {
+  return fmt::format(R"(cluster: {{accelerator: h100, count: 512,
+          fabric: {{preset: ib-ndr-400-clos, pod_size: 64, oversubscription: [1, 1, {}]}}}}
+model: {}
+training: {{seq_len: 4096, global_batch: 512, micro_batch: 1, recompute: full, zero: 1, precision: bf16,
+           stack: {{preset: generic, dp_overlap: false}}, parallelism: {}}}
+)",
+                     oversubscription, model, plan);
+}
+
+TEST(Issue9Placement, ExpertAllToAllAcrossPodsMeetsOversubscription) {
+  auto ep_time = [&](const std::string& o, int ep) {
+    const std::string plan = fmt::format("{{tp: 2, pp: 1, dp: 256, ep: {}}}", ep);
+    return EstimateScenario(Make(PodScenario(o, "mixtral-8x7b", plan))).breakdown.ep_comm.value();
+  };
+  // ep 8 at stride 2 spans 16 GPUs: inside a pod, the same at 1:1 and 1:7.
+  EXPECT_DOUBLE_EQ(ep_time("1", 8), ep_time("7", 8));
+  // 8 experts over 8 ranks cannot leave a pod; DeepSeek-V3's 256 experts at ep 64 span 128 GPUs = two pods.
+  auto ds_time = [&](const std::string& o, int ep) {
+    const std::string plan = fmt::format("{{tp: 2, pp: 1, dp: 256, ep: {}}}", ep);
+    return EstimateScenario(Make(PodScenario(o, "deepseek-v3", plan))).breakdown.ep_comm.value();
+  };
+  EXPECT_GT(ds_time("7", 64), 1.5 * ds_time("1", 64));
+  EXPECT_DOUBLE_EQ(ds_time("1", 16), ds_time("7", 16));
+}
+
+TEST(Issue9Placement, DataParallelRingsSpreadThinAcrossPodsMeetOversubscription) {
+  auto dp_time = [&](const std::string& o, const std::string& plan) {
+    return EstimateScenario(Make(PodScenario(o, "llama3-8b", plan))).breakdown.dp_comm.value();
+  };
+  // The gradient ring over dp x cp = 64 ranks 8 apart keeps 8 members per 64-GPU pod: enough for 1:7 uplinks,
+  // not for 1:31.
+  const std::string thin = "{tp: 8, pp: 1, cp: 2, dp: 32}";
+  EXPECT_DOUBLE_EQ(dp_time("7", thin), dp_time("1", thin));
+  EXPECT_GT(dp_time("31", thin), 1.2 * dp_time("1", thin));
+  // dp 8 at stride 8 spans 64 GPUs: inside a pod, unchanged.
+  const std::string inside = "{tp: 8, pp: 8, dp: 8}";
+  EXPECT_DOUBLE_EQ(dp_time("1", inside), dp_time("31", inside));
+}
+
+std::string TwoSites(const std::string& wan, const std::string& plan, int datacenters) {
+  return fmt::format(R"(cluster: {{accelerator: h100, count: 1024, datacenters: {}, wan: {}}}
+model: llama3-70b
+training: {{seq_len: 8192, global_batch: 512, micro_batch: 1, recompute: none, zero: 1, precision: bf16,
+           stack: {{preset: generic, dp_overlap: false}}, parallelism: {}}}
+)",
+                     datacenters, wan, plan);
+}
+
+// Pipeline stages split over two sites pay for what crosses a 100 Gbps WAN; a wide WAN costs little.
+TEST(Issue9Placement, PipelineSplitAcrossSitesPaysForTheWan) {
+  const std::string plan = "{tp: 8, pp: 4, dp: 32}";
+  const double one = EstimateScenario(Make(TwoSites("{bandwidth: 100Gbps}", plan, 1))).step_time.value();
+  const double narrow = EstimateScenario(Make(TwoSites("{bandwidth: 100Gbps}", plan, 2))).step_time.value();
+  const double wide = EstimateScenario(Make(TwoSites("{bandwidth: 100Tbps}", plan, 2))).step_time.value();
+  EXPECT_GT(narrow, 1.5 * one);
+  EXPECT_LT(wide, 1.02 * one);
+  // Search sees the same: on two sites joined by 100 Gbps its best plan is slower than on one site.
+  const Scenario s1 = Make(TwoSites("{bandwidth: 100Gbps}", plan, 1));
+  const Scenario s2 = Make(TwoSites("{bandwidth: 100Gbps}", plan, 2));
+  const Estimator e1(s1.model, s1.cluster, s1.training), e2(s2.model, s2.cluster, s2.training);
+  PlanConstraints free;
+  free.micro_batch = 1;
+  free.recompute = Recompute::kNone;
+  const SearchResult r1 = SearchPlans(e1, s1.model, s1.cluster, s1.training, free, 1);
+  const SearchResult r2 = SearchPlans(e2, s2.model, s2.cluster, s2.training, free, 1);
+  ASSERT_FALSE(r1.best.empty());
+  ASSERT_FALSE(r2.best.empty());
+  EXPECT_GT(r2.best.front().step_time.value(), r1.best.front().step_time.value());
+}
+
+// A data-parallel reduction across two sites crosses the WAN once per phase of the hierarchical collective, so
+// a 10 ms WAN adds tens of milliseconds, not 10 ms per ring step (255 steps there and back: 5 s).
+TEST(Issue9Placement, HierarchicalReductionCrossesTheWanOncePerPhase) {
+  const std::string plan = "{tp: 8, pp: 1, dp: 128}";
+  const std::string wan = "{bandwidth: 1000Tbps, latency: 10ms}";
+  const double one = EstimateScenario(Make(TwoSites(wan, plan, 1))).breakdown.dp_comm.value();
+  const double two = EstimateScenario(Make(TwoSites(wan, plan, 2))).breakdown.dp_comm.value();
+  EXPECT_GT(two, one + 0.015);
+  EXPECT_LT(two, one + 0.2);
 }
 
 }  // namespace

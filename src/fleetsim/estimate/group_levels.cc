@@ -28,30 +28,32 @@ Bandwidth GroupLevels::DomainBandwidth(int64_t span) const {
   return d.link_bandwidth * (2.0 * spanned) * d.efficiency;
 }
 
-LinkLevel GroupLevels::OuterLevel(int64_t ranks, int64_t stride, int64_t inner) const {
+LinkLevel GroupLevels::OuterLevel(int64_t ranks, int64_t stride, int64_t inner, Traffic traffic) const {
   const bool beyond_slice = cluster_.dcn.has_value();
   const FabricSpec& f = beyond_slice ? *cluster_.dcn : cluster_.fabric;
   Bandwidth bw = f.AcceleratorBandwidth() * f.efficiency;
   const int hops = std::max(1, 2 * f.tiers - 1);
-  Seconds latency = f.nic_latency + f.latency * static_cast<double>(hops);
-  // Rings that leave a full-bisection pod share its oversubscribed uplinks: a ring keeps pod_size / (stride x
-  // inner) members per pod, and every accelerator of the pod belongs to one such ring.
+  const Seconds latency = f.nic_latency + f.latency * static_cast<double>(hops);
   const int64_t span = ranks * stride * inner;
   if (f.kind == FabricKind::kClos && f.pod_size > 0 && span > f.pod_size) {
-    const double members_per_pod = static_cast<double>(f.pod_size) / static_cast<double>(stride * inner);
-    bw = bw * std::min(1.0, members_per_pod / f.CrossPodOversubscription());
-  }
-  // Sites joined by long-haul links: every ring crossing a site boundary shares the site pair's capacity.
-  const int64_t site = cluster_.count / cluster_.datacenters;
-  if (cluster_.datacenters > 1 && span > site) {
-    const double rings_crossing = static_cast<double>(cluster_.count) / static_cast<double>(ranks);
-    bw = std::min(bw, cluster_.wan.bandwidth / rings_crossing);
-    latency += cluster_.wan.latency;
+    // Members of this level per full-bisection pod.
+    const double members_per_pod = std::min(static_cast<double>(ranks),
+                                            static_cast<double>(f.pod_size) / static_cast<double>(stride * inner));
+    const double oversubscription = f.CrossPodOversubscription();
+    if (traffic == Traffic::kRing) {
+      // A ring keeps members_per_pod consecutive members in a pod and leaves it on one edge; every accelerator of
+      // the pod belongs to one such ring, so the uplinks carry pod_size / members_per_pod rings.
+      bw = bw * std::min(1.0, members_per_pod / oversubscription);
+    } else {
+      // All-to-all: the share of every member's bytes addressed outside its pod crosses the uplinks.
+      const double outside = 1.0 - members_per_pod / static_cast<double>(ranks);
+      if (outside > 0) bw = bw * std::min(1.0, 1.0 / (oversubscription * outside));
+    }
   }
   return {static_cast<int>(ranks), bw, latency};
 }
 
-std::vector<LinkLevel> GroupLevels::Levels(int64_t size, int64_t stride) const {
+std::vector<LinkLevel> GroupLevels::Levels(int64_t size, int64_t stride, Traffic traffic) const {
   if (size <= 1) return {};
   const DomainSpec& d = cluster_.node.domain;
   if (size * stride <= domain_size_) {
@@ -67,13 +69,35 @@ std::vector<LinkLevel> GroupLevels::Levels(int64_t size, int64_t stride) const {
   }
   std::vector<LinkLevel> levels;
   if (inner > 1) levels.push_back({static_cast<int>(inner), DomainBandwidth(domain_size_), d.latency});
-  levels.push_back(OuterLevel(size / inner, stride, inner));
+  // Sites: ranks are laid out site by site, so a group spanning more than one site has the same number of
+  // members in each of the sites it spans.
+  int64_t sites = 1;
+  if (cluster_.datacenters > 1 && size * stride > SiteSize()) {
+    sites = std::min<int64_t>(cluster_.datacenters, (size * stride + SiteSize() - 1) / SiteSize());
+    while (sites > 1 && (size / inner) % sites != 0) --sites;
+  }
+  const int64_t outer = size / inner / sites;
+  if (outer > 1) levels.push_back(OuterLevel(outer, stride, inner, traffic));
+  if (sites > 1) {
+    // Every accelerator of a site takes part in its group's WAN phase at once: the site pair's capacity is
+    // shared by all of them.
+    const Bandwidth per_rank = cluster_.wan.bandwidth / static_cast<double>(SiteSize());
+    const LinkLevel fabric = OuterLevel(2, stride, inner, traffic);
+    levels.push_back(
+        {static_cast<int>(sites), std::min(per_rank, fabric.bandwidth), fabric.latency + cluster_.wan.latency});
+  }
   return levels;
 }
 
 LinkLevel GroupLevels::PeerLevel(int64_t stride) const {
   if (stride < domain_size_) return {2, DomainBandwidth(2), cluster_.node.domain.latency};
-  return OuterLevel(2, stride, 1);
+  return OuterLevel(2, stride, 1, Traffic::kRing);
+}
+
+LinkLevel GroupLevels::WanPeerLevel(int64_t senders) const {
+  const LinkLevel fabric = OuterLevel(2, std::max<int64_t>(1, SiteSize()), 1, Traffic::kRing);
+  const Bandwidth per_sender = cluster_.wan.bandwidth / static_cast<double>(std::max<int64_t>(1, senders));
+  return {2, std::min(per_sender, fabric.bandwidth), fabric.latency + cluster_.wan.latency};
 }
 
 }  // namespace fleetsim

@@ -11,37 +11,75 @@ constexpr double kTile = 128.0;
 
 double RoundUp(double x, double step) { return std::ceil(x / step) * step; }
 
+// Share of a fused attention kernel's rate left when each query tile sweeps `keys` key positions: the tile's
+// prologue and epilogue cost about two 128-key blocks of work.
+constexpr double kAttentionTileOverheadKeys = 256.0;
+double TileShare(double keys) { return keys / (keys + kAttentionTileOverheadKeys); }
+
 }  // namespace
 
-KernelModel::KernelModel(const Accelerator& acc, Precision precision) : efficiency_(acc.efficiency) {
-  const bool fp8 = precision == Precision::kFp8 && acc.peak_fp8.has_value();
-  const double matmul_eff = fp8 ? efficiency_.fp8_matmul : efficiency_.matmul;
-  matmul_rate_ = acc.Peak(precision) * matmul_eff;
-  const Precision attention_precision = precision == Precision::kFp32 ? Precision::kFp32 : Precision::kBf16;
-  attention_rate_ = acc.Peak(attention_precision) * efficiency_.attention;
+KernelModel::KernelModel(const Accelerator& acc, Precision precision, const StackSpec& stack)
+    : efficiency_(acc.efficiency), fused_attention_(stack.fused_attention) {
+  const Precision wide = precision == Precision::kFp32 ? Precision::kFp32 : Precision::kBf16;
+  wide_rate_ = acc.Peak(wide) * efficiency_.matmul;
+  wide_bytes_ = OperandBytes(wide);
+  // A quantised precision runs on its own matrix units at its own efficiency; a chip without those units
+  // runs the GEMMs at the 16-bit rate (the casts are still paid, see LayerCostModel).
+  matmul_rate_ = wide_rate_;
+  operand_bytes_ = wide_bytes_;
+  auto quantised = [&](const std::optional<FlopRate>& peak, double efficiency) {
+    if (!peak) return;
+    matmul_rate_ = *peak * efficiency;
+    operand_bytes_ = OperandBytes(precision);
+  };
+  switch (precision) {
+    case Precision::kFp8:
+    case Precision::kMxfp8:
+      quantised(acc.peak_fp8, efficiency_.fp8_matmul);
+      break;
+    case Precision::kInt8:
+      quantised(acc.peak_int8, efficiency_.int8_matmul);
+      break;
+    case Precision::kFp4:
+      quantised(acc.peak_fp4, efficiency_.fp4_matmul);
+      if (!acc.peak_fp4) quantised(acc.peak_fp8, efficiency_.fp8_matmul);
+      break;
+    default:
+      matmul_rate_ = acc.Peak(precision) * efficiency_.matmul;
+      operand_bytes_ = OperandBytes(precision);
+      break;
+  }
+  attention_rate_ = acc.Peak(wide) * efficiency_.attention;
   memory_rate_ = acc.memory_bandwidth * efficiency_.memory;
-  operand_bytes_ = fp8 ? 1.0 : (precision == Precision::kFp32 ? 4.0 : 2.0);
+}
+
+Seconds KernelModel::GemmAt(double m, double n, double k, FlopRate rate, double operand_bytes) const {
+  if (m <= 0 || n <= 0 || k <= 0) return Seconds(0);
+  const Flops work(2.0 * RoundUp(m, kTile) * RoundUp(n, kTile) * k);
+  const Bytes traffic((m * k + k * n) * operand_bytes + m * n * 2.0);
+  return std::max(work / rate, traffic / memory_rate_) + efficiency_.kernel_overhead;
 }
 
 Seconds KernelModel::Gemm(double m, double n, double k) const {
-  if (m <= 0 || n <= 0 || k <= 0) return Seconds(0);
-  const Flops work(2.0 * RoundUp(m, kTile) * RoundUp(n, kTile) * k);
-  const Bytes traffic((m * k + k * n) * operand_bytes_ + m * n * 2.0);
-  return std::max(work / matmul_rate_, traffic / memory_rate_) + efficiency_.kernel_overhead;
+  return GemmAt(m, n, k, matmul_rate_, operand_bytes_);
 }
 
-Seconds KernelModel::AttentionForward(double batch_heads, double queries, double keys, double dim,
-                                      bool causal) const {
+Seconds KernelModel::WideGemm(double m, double n, double k) const {
+  return GemmAt(m, n, k, wide_rate_, wide_bytes_);
+}
+
+Seconds KernelModel::AttentionForward(double batch_heads, double queries, double keys, double dim, bool causal,
+                                      double calls) const {
   const double pairs = queries * keys * (causal ? 0.5 : 1.0);
   const Flops work(4.0 * batch_heads * pairs * dim);
-  return work / attention_rate_ + efficiency_.kernel_overhead;
+  return work / (attention_rate_ * TileShare(keys / calls)) + efficiency_.kernel_overhead * calls;
 }
 
-Seconds KernelModel::AttentionBackward(double batch_heads, double queries, double keys, double dim,
-                                       bool causal) const {
+Seconds KernelModel::AttentionBackward(double batch_heads, double queries, double keys, double dim, bool causal,
+                                       double calls) const {
   const double pairs = queries * keys * (causal ? 0.5 : 1.0);
   const Flops work(2.5 * 4.0 * batch_heads * pairs * dim);
-  return work / attention_rate_ + efficiency_.kernel_overhead;
+  return work / (attention_rate_ * TileShare(keys / calls)) + efficiency_.kernel_overhead * calls;
 }
 
 Seconds KernelModel::UnfusedAttentionForward(double batch_heads, double queries, double keys, double dim,

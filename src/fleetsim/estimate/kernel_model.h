@@ -6,6 +6,7 @@
 #pragma once
 
 #include "fleetsim/catalog/accelerator.h"
+#include "fleetsim/catalog/stack.h"
 #include "fleetsim/core/precision.h"
 #include "fleetsim/core/units.h"
 
@@ -13,31 +14,43 @@ namespace fleetsim {
 
 class KernelModel {
  public:
-  KernelModel(const Accelerator& accelerator, Precision precision);
+  KernelModel(const Accelerator& accelerator, Precision precision, const StackSpec& stack);
 
-  // C[m x n] = A[m x k] B[k x n] at the training precision.
+  // C[m x n] = A[m x k] B[k x n] at the training precision (quantised precisions: the transformer layers' GEMMs).
   Seconds Gemm(double m, double n, double k) const;
+  // The same at 16 bits: the GEMMs quantised training keeps wide (the logits layer).
+  Seconds WideGemm(double m, double n, double k) const;
   // Fused (flash) attention forward over `batch_heads` heads, `queries` x `keys` positions, head dimension `dim`;
-  // `causal` skips the masked half. Runs at 16-bit precision even in fp8 training.
-  Seconds AttentionForward(double batch_heads, double queries, double keys, double dim, bool causal) const;
+  // `causal` skips the masked half. Runs at 16-bit precision even in fp8 training. `calls` kernels share the
+  // work, each over keys / calls key positions (context parallelism's ring steps): every query tile of a call
+  // pays a fixed prologue and epilogue (load Q, rescale and write O) worth two 128-key blocks of work, so short
+  // key ranges run at keys_per_call / (keys_per_call + 256) of the kernel's rate.
+  Seconds AttentionForward(double batch_heads, double queries, double keys, double dim, bool causal,
+                           double calls = 1) const;
   // Attention backward: recomputes the scores, then three products; 2.5x the forward work.
-  Seconds AttentionBackward(double batch_heads, double queries, double keys, double dim, bool causal) const;
+  Seconds AttentionBackward(double batch_heads, double queries, double keys, double dim, bool causal,
+                            double calls = 1) const;
   // Unfused attention (scores materialised in HBM): two batched GEMMs over all s x s pairs (masked ones too),
   // a fused scale-mask-softmax pass and, with `dropout`, a dropout pass. Backward: twice the GEMMs and passes.
   Seconds UnfusedAttentionForward(double batch_heads, double queries, double keys, double dim, bool dropout) const;
   Seconds UnfusedAttentionBackward(double batch_heads, double queries, double keys, double dim,
                                    bool dropout) const;
-  bool fused_attention() const { return efficiency_.fused_attention; }
+  bool fused_attention() const { return fused_attention_; }
   // An element-wise pass that reads and writes `bytes` in total.
   Seconds Elementwise(Bytes bytes) const;
   Seconds kernel_overhead() const { return efficiency_.kernel_overhead; }
 
  private:
+  Seconds GemmAt(double m, double n, double k, FlopRate rate, double operand_bytes) const;
+
   FlopRate matmul_rate_;     // achievable GEMM rate at the training precision
+  FlopRate wide_rate_;       // achievable 16-bit (or fp32) GEMM rate
   FlopRate attention_rate_;  // achievable fused-attention rate (16-bit)
   Bandwidth memory_rate_;    // achievable HBM bandwidth
   double operand_bytes_;     // bytes per GEMM operand element
+  double wide_bytes_;        // the same at 16 bits (or fp32)
   ComputeEfficiency efficiency_;
+  bool fused_attention_;
 };
 
 }  // namespace fleetsim

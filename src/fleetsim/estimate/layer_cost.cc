@@ -16,14 +16,14 @@ constexpr double kElementwiseKernels = 6.0;
 }  // namespace
 
 LayerCostModel::LayerCostModel(const ModelSpec& model, int64_t seq_len, Precision precision,
-                               const KernelModel& kernels, const GroupLevels& levels, double comm_overlap)
+                               const KernelModel& kernels, const GroupLevels& levels, const StackSpec& stack)
     : model_(model),
       seq_len_(seq_len),
       activation_bytes_(ActivationBytes(precision)),
       precision_(precision),
       kernels_(kernels),
       levels_(levels),
-      comm_overlap_(comm_overlap) {}
+      stack_(stack) {}
 
 LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
   const ModelSpec& m = model_;
@@ -46,15 +46,19 @@ LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
   const bool dropout = !gated;  // GPT-style models train with dropout; Llama-style ones do not
   Seconds attention_backward;
   if (kernels_.fused_attention()) {
-    c.attention_forward = kernels_.AttentionForward(batch_heads, s / plan.cp, s, hd, /*causal=*/true);
-    attention_backward = kernels_.AttentionBackward(batch_heads, s / plan.cp, s, hd, /*causal=*/true);
+    // Context parallelism splits the keys over cp ring steps, one kernel each (load-balanced causal chunks).
+    c.attention_forward = kernels_.AttentionForward(batch_heads, s / plan.cp, s, hd, /*causal=*/true, plan.cp);
+    attention_backward = kernels_.AttentionBackward(batch_heads, s / plan.cp, s, hd, /*causal=*/true, plan.cp);
   } else {
     c.attention_forward = kernels_.UnfusedAttentionForward(batch_heads, s / plan.cp, s, hd, dropout);
     attention_backward = kernels_.UnfusedAttentionBackward(batch_heads, s / plan.cp, s, hd, dropout);
   }
 
-  // FFN block: dense, or routed experts (+ shared experts and router).
+  // FFN block: dense, or routed experts (+ shared experts and router). `ffn_in` and `ffn_out` are the GEMMs
+  // that tensor-parallel communication can overlap with (first and last of the block).
   Seconds ffn(0);
+  Seconds ffn_in(0);
+  Seconds ffn_out(0);
   double ffn_elements = 0;  // activation-function inputs and outputs, per device
   const double up_factor = gated ? 2.0 : 1.0;
   if (moe_layer && m.moe.enabled()) {
@@ -62,8 +66,9 @@ LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
     const double local_experts = static_cast<double>(m.moe.experts) / plan.ep;
     const double routed = tokens * static_cast<double>(m.moe.top_k);
     const double per_expert = routed / local_experts;
-    const Seconds one_expert = kernels_.Gemm(per_expert, up_factor * fe, h) + kernels_.Gemm(per_expert, h, fe);
-    ffn = one_expert * local_experts;
+    ffn_in = kernels_.Gemm(per_expert, up_factor * fe, h) * local_experts;
+    ffn_out = kernels_.Gemm(per_expert, h, fe) * local_experts;
+    ffn = ffn_in + ffn_out;
     if (m.moe.shared_experts > 0) {
       const double fs = fe * static_cast<double>(m.moe.shared_experts);
       ffn += kernels_.Gemm(tokens, up_factor * fs, h) + kernels_.Gemm(tokens, h, fs);
@@ -73,7 +78,9 @@ LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
     ffn_elements += routed * fe * (up_factor + 1.0);
   } else {
     const double f = static_cast<double>(m.ffn_hidden) / t;
-    ffn = kernels_.Gemm(tokens, up_factor * f, h) + kernels_.Gemm(tokens, h, f);
+    ffn_in = kernels_.Gemm(tokens, up_factor * f, h);
+    ffn_out = kernels_.Gemm(tokens, h, f);
+    ffn = ffn_in + ffn_out;
     ffn_elements = tokens * f * (up_factor + 1.0);
   }
 
@@ -84,11 +91,11 @@ LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
       a * (kHiddenPasses * hidden_tokens * h + 2.0 * tokens * (q_local + kv_local) + ffn_elements));
   const Seconds pointwise =
       kernels_.Elementwise(elementwise) + kernels_.kernel_overhead() * (kElementwiseKernels - 1);
-  // fp8 training casts every GEMM input to fp8 (read 16-bit, write 8-bit) in forward, and casts and transposes
-  // the output gradients in backward (read 16-bit, write two 8-bit copies).
+  // Quantised training (fp8, int8, fp4) casts every GEMM input to 8 bits (read 16-bit, write 8-bit) in forward,
+  // and casts and transposes the output gradients in backward (read 16-bit, write two 8-bit copies).
   Seconds cast_forward(0);
   Seconds cast_backward(0);
-  if (precision_ == Precision::kFp8) {
+  if (IsQuantized(precision_)) {
     const double inputs = tokens * (2.0 * h + q_local) + ffn_elements / (up_factor + 1.0);
     cast_forward = kernels_.Elementwise(Bytes(3.0 * inputs));
     cast_backward = kernels_.Elementwise(Bytes(4.0 * inputs));
@@ -103,32 +110,54 @@ LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
   if (plan.recompute == Recompute::kSelective) c.recompute = c.attention_forward;
 
   // Tensor parallelism: per block, all-gather + reduce-scatter with sequence parallelism, else one all-reduce,
-  // of the full hidden activations; as many again in backward, and again when the forward is recomputed.
+  // of the full hidden activations; as many again in backward, and again when the forward is recomputed. A stack
+  // that overlaps them (tp_overlap, with sequence parallelism) pipelines each all-gather into the GEMM after it
+  // and each reduce-scatter out of the GEMM before it, in tp chunks: the first chunk, and whatever the GEMM is
+  // too short to cover, stay exposed. In backward each collective has the data- and weight-gradient GEMMs.
   if (plan.tp > 1) {
     const Bytes full(tokens * h * a);
     const std::vector<LinkLevel> group = levels_.Levels(plan.tp, 1);
-    const Seconds per_block = sp ? HierarchicalCollectiveTime(CollectiveOp::kAllGather, full, group) +
-                                       HierarchicalCollectiveTime(CollectiveOp::kReduceScatter, full, group)
-                                 : HierarchicalCollectiveTime(CollectiveOp::kAllReduce, full, group);
     const double passes = plan.recompute == Recompute::kFull ? 3.0 : 2.0;
-    c.tp_comm = per_block * (2.0 * passes) * (1.0 - comm_overlap_);
+    if (sp) {
+      const Seconds gather = HierarchicalCollectiveTime(CollectiveOp::kAllGather, full, group);
+      const Seconds scatter = HierarchicalCollectiveTime(CollectiveOp::kReduceScatter, full, group);
+      if (stack_.tp_overlap) {
+        auto exposed = [&](Seconds comm, Seconds gemm) { return std::max(comm / t, comm - gemm); };
+        auto pass = [&](double gemm_factor) {
+          return exposed(gather, qkv * gemm_factor) + exposed(scatter, out_proj * gemm_factor) +
+                 exposed(gather, ffn_in * gemm_factor) + exposed(scatter, ffn_out * gemm_factor);
+        };
+        c.tp_comm = pass(1.0) * (passes - 1.0) + pass(2.0);
+      } else {
+        c.tp_comm = (gather + scatter) * (2.0 * passes);
+      }
+    } else {
+      c.tp_comm = HierarchicalCollectiveTime(CollectiveOp::kAllReduce, full, group) * (2.0 * passes);
+    }
   }
   // Context parallelism: a ring passes each rank's keys and values (forward) and their gradients (backward),
   // overlapped with the attention kernels. Each of the cp - 1 ring steps still waits for its block to arrive
-  // and runs its own attention kernel on a (s/cp x s/cp) block, in forward and in backward: that latency and
-  // launch cost is not hidden.
+  // (latency, in forward, backward and recompute) and merges its partial result into the running one: forward
+  // reads and writes the 16-bit output, backward accumulates dQ, and dK/dV travelling with the ring, in fp32.
+  // (The extra kernel launches and shorter key ranges are in the attention kernels' cost above.)
   if (plan.cp > 1) {
     const Bytes kv_chunk(2.0 * tokens * kv_local * a);
     const std::vector<LinkLevel> group = levels_.Levels(plan.cp, plan.tp);
     const Seconds ring = HierarchicalCollectiveTime(CollectiveOp::kAllGather, kv_chunk * plan.cp, group);
-    const Seconds per_step = group.back().latency + kernels_.kernel_overhead();
+    const double steps = static_cast<double>(plan.cp - 1);
+    const Bytes merge_forward(tokens * q_local * 2.0 * 3.0);
+    const Bytes merge_backward(tokens * (q_local + 2.0 * kv_local) * 4.0 * 2.0);
+    const Seconds merge = (kernels_.Elementwise(merge_forward) * (plan.recompute == Recompute::kFull ? 2.0 : 1.0) +
+                           kernels_.Elementwise(merge_backward)) *
+                          steps;
     c.cp_comm = std::max(Seconds(0), ring - c.attention_forward) +
-                std::max(Seconds(0), ring * 2.0 - attention_backward) + per_step * (3.0 * (plan.cp - 1));
+                std::max(Seconds(0), ring * 2.0 - attention_backward) + group.back().latency * (3.0 * steps) +
+                merge;
   }
   // Expert parallelism: dispatch and combine all-to-all, forward and backward.
   if (moe_layer && m.moe.enabled() && plan.ep > 1) {
     const Bytes routed(tokens * static_cast<double>(m.moe.top_k) * h * a);
-    const std::vector<LinkLevel> group = levels_.Levels(plan.ep, plan.tp);
+    const std::vector<LinkLevel> group = levels_.Levels(plan.ep, plan.tp, GroupLevels::Traffic::kAllToAll);
     c.ep_comm = HierarchicalCollectiveTime(CollectiveOp::kAllToAll, routed, group) * 4.0;
   }
   return c;
@@ -138,7 +167,8 @@ HeadCost LayerCostModel::Head(const Plan& plan) const {
   const double tokens = static_cast<double>(plan.micro_batch) * static_cast<double>(seq_len_) / plan.cp;
   const double v = static_cast<double>(model_.vocab) / plan.tp;
   const double h = static_cast<double>(model_.hidden);
-  const Seconds logits = kernels_.Gemm(tokens, v, h);
+  // Quantised training keeps the logits GEMM in 16 bits (Transformer Engine and AQT quantise the layers only).
+  const Seconds logits = kernels_.WideGemm(tokens, v, h);
   // Softmax cross-entropy in fp32: read logits, write probabilities, read them back for the gradient.
   const Seconds loss = kernels_.Elementwise(Bytes(tokens * v * 4.0 * 3.0));
   return {logits * 3.0 + loss};

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "fleetsim/catalog/model.h"
+#include "fleetsim/catalog/stack.h"
 #include "fleetsim/core/precision.h"
 #include "fleetsim/core/units.h"
 #include "fleetsim/estimate/group_levels.h"
@@ -35,7 +36,7 @@ struct HeadCost {
 class LayerCostModel {
  public:
   LayerCostModel(const ModelSpec& model, int64_t seq_len, Precision precision, const KernelModel& kernels,
-                 const GroupLevels& levels, double comm_overlap);
+                 const GroupLevels& levels, const StackSpec& stack);
 
   LayerCost Layer(const Plan& plan, bool moe_layer) const;
   HeadCost Head(const Plan& plan) const;
@@ -47,7 +48,7 @@ class LayerCostModel {
   Precision precision_;
   const KernelModel& kernels_;
   const GroupLevels& levels_;
-  double comm_overlap_;
+  const StackSpec& stack_;
 };
 
 }  // namespace fleetsim

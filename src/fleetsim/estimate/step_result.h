@@ -22,9 +22,10 @@ struct StepBreakdown {
   Seconds pp_bubble;  // pipeline fill and drain, and waiting on a slower stage
   Seconds dp_comm;    // exposed data-parallel gradient and parameter collectives
   Seconds optimizer;  // optimizer step
+  Seconds sync_wait;  // waiting for the slowest device at the step's synchronisation (stack jitter)
 
   Seconds Total() const {
-    return compute + tp_comm + cp_comm + ep_comm + pp_comm + pp_bubble + dp_comm + optimizer;
+    return compute + tp_comm + cp_comm + ep_comm + pp_comm + pp_bubble + dp_comm + optimizer + sync_wait;
   }
 };
 

@@ -11,9 +11,9 @@ namespace fleetsim {
 namespace {
 
 nlohmann::json Breakdown(const StepBreakdown& b) {
-  return {{"compute", b.compute.value()}, {"tp_comm", b.tp_comm.value()},    {"cp_comm", b.cp_comm.value()},
-          {"ep_comm", b.ep_comm.value()}, {"pp_comm", b.pp_comm.value()},    {"pp_bubble", b.pp_bubble.value()},
-          {"dp_comm", b.dp_comm.value()}, {"optimizer", b.optimizer.value()}};
+  return {{"compute", b.compute.value()}, {"tp_comm", b.tp_comm.value()},     {"cp_comm", b.cp_comm.value()},
+          {"ep_comm", b.ep_comm.value()}, {"pp_comm", b.pp_comm.value()},     {"pp_bubble", b.pp_bubble.value()},
+          {"dp_comm", b.dp_comm.value()}, {"optimizer", b.optimizer.value()}, {"sync_wait", b.sync_wait.value()}};
 }
 
 std::string Gb(Bytes b) { return fmt::format("{:.1f} GB", b.value() / 1e9); }
@@ -67,6 +67,10 @@ nlohmann::json StepResultJson(const Scenario& s, const StepResult& r) {
   j["plan"] = PlanJson(r.plan);
   j["accelerator"] = s.cluster.accelerator.id;
   j["count"] = s.cluster.count;
+  j["stack"] = s.training.stack.id;
+  const ComputeEfficiency& eff = s.cluster.accelerator.efficiency;
+  j["calibrated"] = eff.calibrated();
+  j["calibration_relative"] = eff.calibrated() ? nlohmann::json() : nlohmann::json(eff.relative);
   j["auto_chosen"] = r.auto_chosen;
   return j;
 }
@@ -77,6 +81,13 @@ std::string StepResultText(const Scenario& s, const StepResult& r) {
                      s.cluster.node.id, s.cluster.fabric.id, s.model.id.empty() ? "custom" : s.model.id);
   out += fmt::format("plan: {}  (seq {}, global batch {}, {})\n", r.plan.Describe(), s.training.seq_len,
                      s.training.global_batch, PrecisionName(s.training.precision));
+  out += fmt::format("stack: {}\n", s.training.stack.name.empty() ? s.training.stack.id : s.training.stack.name);
+  const ComputeEfficiency& eff = s.cluster.accelerator.efficiency;
+  if (!eff.calibrated()) {
+    out +=
+        fmt::format("  uncalibrated: {} has no published run of its own; it takes {}'s kernel efficiencies ({})\n",
+                    s.cluster.accelerator.id, eff.relative, eff.reason);
+  }
   for (const std::string& note : r.auto_chosen) out += fmt::format("  auto: {}\n", note);
   out += "\n";
   Table t({"step time", "seconds", "share"});
@@ -91,6 +102,7 @@ std::string StepResultText(const Scenario& s, const StepResult& r) {
   row("pipeline bubble", r.breakdown.pp_bubble);
   row("data-parallel comm", r.breakdown.dp_comm);
   row("optimizer", r.breakdown.optimizer);
+  if (r.breakdown.sync_wait.value() > 0) row("straggler wait", r.breakdown.sync_wait);
   t.AddRule();
   row("total", r.step_time);
   out += t.RenderText();

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <sstream>
 
 #include "fleetsim/core/error.h"
@@ -50,6 +51,25 @@ void RequireSection(YamlMap& root, const std::string& key, const char* what) {
   }
 }
 
+// "1200km", "800 km", "50000m": a distance in kilometres, 0 to 40,000 km.
+double ParseDistanceKm(YamlMap& m, const std::string& text) {
+  size_t used = 0;
+  double value = -1;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::string unit = text.substr(used);
+  unit.erase(0, unit.find_first_not_of(' '));
+  const double km = unit == "km" ? value : unit == "m" ? value / 1000.0 : -1;
+  if (used == 0 || km < 0 || km > 40000 || !std::isfinite(km)) {
+    m.Fail("distance",
+           fmt::format("'{}' is not a distance between 0 and 40000 km (e.g. \"1200km\", \"800m\")", text));
+  }
+  return km;
+}
+
 ClusterSpec ParseCluster(YamlMap& root, const Catalog& catalog) {
   RequireSection(root, "cluster", "the accelerators: accelerator, count, node, fabric");
   YamlMap m = root.Map("cluster");
@@ -76,7 +96,13 @@ ClusterSpec ParseCluster(YamlMap& root, const Catalog& catalog) {
   if (auto wan = m.OptMap("wan")) {
     if (auto v = wan->OptQuantity("bandwidth", Dimension::kBandwidth, Range::Positive()))
       c.wan.bandwidth = Bandwidth(*v);
+    const bool has_latency = wan->Has("latency");
     if (auto v = wan->OptQuantity("latency", Dimension::kTime, Range::NonNegative())) c.wan.latency = Seconds(*v);
+    if (auto text = wan->OptString("distance")) {
+      // Light in fibre covers about 200 km per millisecond (refractive index ~1.5): 5 us per km, one way.
+      if (has_latency) wan->Fail("distance", "give wan.latency or wan.distance, not both");
+      c.wan.latency = Seconds(ParseDistanceKm(*wan, *text) * 5e-6);
+    }
     wan->Finish();
   }
   m.Finish();
@@ -174,7 +200,8 @@ ParallelismSpec ParseParallelism(YamlMap& m, const ClusterSpec& cluster, const M
   return p;
 }
 
-TrainingSpec ParseTraining(YamlMap& root, const ClusterSpec& cluster, const ModelSpec& model) {
+TrainingSpec ParseTraining(YamlMap& root, const ClusterSpec& cluster, const ModelSpec& model,
+                           const Catalog& catalog) {
   YamlMap m = root.Map("training");
   TrainingSpec t;
   if (auto v = m.OptInteger("seq_len", Range::Between(1, 1e8))) {
@@ -197,6 +224,15 @@ TrainingSpec ParseTraining(YamlMap& root, const ClusterSpec& cluster, const Mode
   }
   if (auto v = m.OptInteger("zero", Range::Between(0, 3))) t.zero = static_cast<int>(*v);
   t.tokens = m.OptNumber("tokens", Range::Positive());
+  const StackSpec& default_stack = catalog.DefaultStack(cluster.accelerator.id);
+  if (!m.Has("stack")) {
+    t.stack = default_stack;
+  } else {
+    // `stack: nemo-24.09`, or a map: {preset: nemo-24.09, tp_overlap: false} (preset: the default stack).
+    t.stack = ResolvePreset<StackSpec>(
+        m, "stack", catalog.FindStack(default_stack.id) ? default_stack.id : "", "stack", catalog.StackIds(),
+        [&](const std::string& id) { return catalog.FindStack(id); }, ParseStack);
+  }
   m.Finish();
 
   if (t.parallelism) {
@@ -269,7 +305,7 @@ Scenario Scenario::Parse(const std::string& text, const std::string& file, const
   s.cluster = ParseCluster(root, catalog);
   s.model = ParseModelSection(root, catalog);
   RequireSection(root, "training", "the job: seq_len, global_batch, precision, parallelism");
-  s.training = ParseTraining(root, s.cluster, s.model);
+  s.training = ParseTraining(root, s.cluster, s.model, catalog);
   if (auto m = root.OptMap("reliability")) s.reliability = ParseReliabilitySpec(*m, s.cluster);
   if (auto m = root.OptMap("datacenter")) s.datacenter = ParseDatacenterSpec(*m, s.cluster);
   if (auto m = root.OptMap("economics")) s.economics = ParseEconomicsSpec(*m, s.cluster);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "fleetsim/catalog/stack.h"
 #include "fleetsim/core/precision.h"
 #include "fleetsim/workload/plan.h"
 
@@ -29,6 +30,7 @@ struct TrainingSpec {
   std::optional<Recompute> recompute;          // empty: auto
   int zero = 1;
   std::optional<double> tokens;  // total tokens to train, for time to train
+  StackSpec stack;               // the software stack (`training.stack`, else the accelerator's default)
 };
 
 }  // namespace fleetsim

@@ -7,13 +7,13 @@ namespace {
 
 struct StateBytes {
   double weight;     // per parameter
-  double gradient;   // per parameter (fp32 main gradients under mixed precision, as Megatron-LM keeps them)
+  double gradient;   // per parameter (the stack's gradient buffer: fp32 main gradients, or 16-bit)
   double optimizer;  // per parameter: fp32 master copy + Adam moments under mixed precision
 };
 
-StateBytes BytesPerParam(Precision p) {
+StateBytes BytesPerParam(Precision p, const StackSpec& stack) {
   if (p == Precision::kFp32) return {4.0, 4.0, 8.0};
-  return {2.0, 4.0, 12.0};
+  return {2.0, stack.gradient_bytes, 12.0};
 }
 
 // Layers on the most loaded stage: an uneven split gives some stages one more layer.
@@ -23,20 +23,31 @@ int64_t MaxLayersPerStage(int64_t layers, int pp) { return (layers + pp - 1) / p
 
 DeviceParams DeviceStageParams(const ModelSpec& m, const ParamCounts& params, const Plan& plan) {
   const int64_t stage_layers = MaxLayersPerStage(m.layers, plan.pp);
-  const double expert_share =
-      params.moe_layers > 0 ? params.moe_ffn_layer * static_cast<double>(std::min(stage_layers, params.moe_layers))
-                            : 0;
-  const double edge = plan.pp == 1 ? params.embedding + params.logits : std::max(params.embedding, params.logits);
+  // Layers [first, first + k) hold the model's dense layers first, then its MoE layers.
+  auto stage = [&](int64_t first, double edge) {
+    const int64_t last = first + stage_layers;
+    const int64_t dense = std::max<int64_t>(0, std::min(last, params.dense_layers) - first);
+    const double expert_share = params.moe_ffn_layer * static_cast<double>(stage_layers - dense);
+    DeviceParams d;
+    d.dense = (params.LayerParams(first, stage_layers) - expert_share + edge) / plan.tp;
+    d.expert = expert_share / (static_cast<double>(plan.tp) * plan.ep);
+    return d;
+  };
   DeviceParams d;
-  d.dense = (params.LayerParams(0, stage_layers) - expert_share + edge) / plan.tp;
-  d.expert = expert_share / (static_cast<double>(plan.tp) * plan.ep);
+  if (plan.pp == 1) {
+    d = stage(0, params.embedding + params.logits);
+  } else {
+    const DeviceParams first = stage(0, params.embedding);
+    const DeviceParams last = stage(m.layers - stage_layers, params.logits);
+    d = first.dense + first.expert >= last.dense + last.expert ? first : last;
+  }
   d.dense_ranks = static_cast<int64_t>(plan.dp) * plan.cp;
   d.expert_ranks = std::max<int64_t>(1, d.dense_ranks / plan.ep);
   return d;
 }
 
 Bytes LayerActivationBytes(const ModelSpec& m, const Plan& plan, int64_t seq_len, Precision precision,
-                           bool fused_attention) {
+                           const StackSpec& stack) {
   const double a = ActivationBytes(precision);
   const double tokens = static_cast<double>(plan.micro_batch) * static_cast<double>(seq_len) / plan.cp;
   const double h = static_cast<double>(m.hidden);
@@ -59,17 +70,23 @@ Bytes LayerActivationBytes(const ModelSpec& m, const Plan& plan, int64_t seq_len
   // Split only by sequence parallelism: the two layer-norm inputs, attention and FFN inputs, dropout masks.
   const double seq = 4.0 * h + (dropout ? h : 0.0);  // in units of `a` bytes; masks are 1 byte each
   double scores = 0;
-  if (!fused_attention && plan.recompute == Recompute::kNone) {
+  double saved_8bit = 0;  // bytes saved per token when GEMM inputs are kept in 8 bits
+  if (IsQuantized(precision) && stack.quantized_saved_inputs) {
+    // The inputs of the QKV and FC1 GEMMs (layer-norm outputs, split like the hidden state), of the output
+    // projection (attention output) and of FC2 (activation output) are kept as the cast 8-bit copies.
+    saved_8bit = (a - 1.0) * ((q_width + ffn_width) / t + 2.0 * h * replicated_share);
+  }
+  if (!stack.fused_attention && plan.recompute == Recompute::kNone) {
     // Softmax output, dropout mask (1 byte) and dropout output per score: 5 bytes in 16-bit training.
     const double per_score = dropout ? 2.0 * a + 1.0 : a;
     scores = per_score * static_cast<double>(m.heads) / t * tokens * static_cast<double>(seq_len);
   }
-  return Bytes(tokens * (a * split / t + a * seq * replicated_share) + scores);
+  return Bytes(tokens * (a * split / t + a * seq * replicated_share - saved_8bit) + scores);
 }
 
 MemoryBreakdown DeviceMemory(const ModelSpec& m, const ParamCounts& params, const Plan& plan, int64_t seq_len,
-                             int64_t micro_batches, Precision precision, bool fused_attention) {
-  const StateBytes per = BytesPerParam(precision);
+                             int64_t micro_batches, Precision precision, const StackSpec& stack) {
+  const StateBytes per = BytesPerParam(precision, stack);
   const int64_t stage_layers = MaxLayersPerStage(m.layers, plan.pp);
   // ZeRO shards over the data-parallel ranks (and context-parallel ones, which hold the same weights).
   const DeviceParams device = DeviceStageParams(m, params, plan);
@@ -86,9 +103,13 @@ MemoryBreakdown DeviceMemory(const ModelSpec& m, const ParamCounts& params, cons
     // FSDP gathers one layer's full weights at a time (and prefetches the next).
     mem.weights += Bytes(2.0 * per.weight * params.LayerParams(0, 1) / plan.tp);
   }
+  if (IsQuantized(precision)) {
+    // 8-bit copies of the local weights (and their transposes) the stack caches between micro-batches.
+    mem.weights += Bytes(stack.quantized_weight_cache * (device.dense + device.expert));
+  }
 
   // The first stage holds min(pp, m) micro-batches in flight under 1F1B, more when interleaved.
-  const Bytes per_layer = LayerActivationBytes(m, plan, seq_len, precision, fused_attention);
+  const Bytes per_layer = LayerActivationBytes(m, plan, seq_len, precision, stack);
   double in_flight = static_cast<double>(std::min<int64_t>(plan.pp, micro_batches));
   if (plan.vpp > 1 && plan.pp > 1) in_flight *= 1.0 + static_cast<double>(plan.pp - 1) / (plan.pp * plan.vpp);
   Bytes first_stage = per_layer * (static_cast<double>(stage_layers) * in_flight);
@@ -96,7 +117,7 @@ MemoryBreakdown DeviceMemory(const ModelSpec& m, const ParamCounts& params, cons
     // Backward rebuilds one layer's full activations at a time.
     Plan stored = plan;
     stored.recompute = Recompute::kNone;
-    first_stage += LayerActivationBytes(m, stored, seq_len, precision, fused_attention);
+    first_stage += LayerActivationBytes(m, stored, seq_len, precision, stack);
   }
   // The last stage holds one micro-batch at a time plus its logits (16-bit) and fp32 softmax for the loss.
   const double tokens = static_cast<double>(plan.micro_batch) * static_cast<double>(seq_len) / plan.cp;

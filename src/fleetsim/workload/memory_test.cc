@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "fleetsim/catalog/catalog.h"
+
 namespace fleetsim {
 namespace {
 
@@ -41,7 +45,9 @@ TEST(Memory, UnfusedAttentionKeepsTheScoreMatrix) {
   plan.sequence_parallel = true;
   plan.recompute = Recompute::kNone;
   const double s = 2048, h = 12288, t = 8, a = 96;
-  EXPECT_NEAR(LayerActivationBytes(m, plan, 2048, Precision::kBf16, /*fused_attention=*/false).value(),
+  StackSpec unfused;
+  unfused.fused_attention = false;
+  EXPECT_NEAR(LayerActivationBytes(m, plan, 2048, Precision::kBf16, unfused).value(),
               34.0 * s * h / t + 5.0 * a * s * s / t, 1.0);
 }
 
@@ -79,6 +85,76 @@ TEST(Memory, PipelineInFlightMicroBatches) {
   plan.vpp = 2;
   const double interleaved = DeviceMemory(m, params, plan, 2048, 16, Precision::kBf16).activations.value();
   EXPECT_NEAR(interleaved, per_layer * 8 * 4 * (1.0 + 3.0 / 8.0), 1.0);
+}
+
+// Issue 9 regression: DeepSeek-V3 (3 leading dense layers, then 58 MoE layers) on 16 pipeline stages reported
+// negative weights for every expert-parallel degree (its first stage subtracted expert weights it does not hold).
+TEST(Memory, Issue9MoeWithLeadingDenseLayersIsNeverNegative) {
+  const ModelSpec& m = *Catalog::BuiltIn().FindModel("deepseek-v3");
+  const ParamCounts params = CountParams(m);
+  for (int ep : {1, 2, 4, 8, 16, 32, 64}) {
+    Plan plan;
+    plan.pp = 16;
+    plan.dp = 128;
+    plan.ep = ep;
+    const MemoryBreakdown mem = DeviceMemory(m, params, plan, 4096, 8, Precision::kFp8);
+    EXPECT_GT(mem.weights.value(), 0) << "ep " << ep;
+    // The busier of the first stage (embedding, the 3 dense layers, 1 MoE layer) and the last (4 MoE layers and
+    // the logits); experts split ep ways.
+    const double layer = params.attention_layer + params.norm_layer;
+    const double first = params.embedding + 4 * layer + 3 * params.dense_ffn_layer + params.moe_ffn_layer / ep;
+    const double last = params.logits + 4 * layer + 4 * params.moe_ffn_layer / ep;
+    const double expected = std::max(first, last);
+    EXPECT_NEAR(mem.weights.value() / 2.0, expected, 0.05 * expected) << "ep " << ep;
+  }
+}
+
+// Issue 9 property: over search's whole space of plans for every catalog model, no memory term is negative.
+TEST(Memory, Issue9NoPlanOfAnyModelHasNegativeMemory) {
+  const Catalog& catalog = Catalog::BuiltIn();
+  int64_t checked = 0;
+  for (const ModelSpec& m : catalog.models()) {
+    const ParamCounts params = CountParams(m);
+    std::vector<int> eps = {1};
+    if (m.moe.enabled()) {
+      for (int e = 2; e <= m.moe.experts; e *= 2) {
+        if (m.moe.experts % e == 0) eps.push_back(e);
+      }
+    }
+    for (int tp : {1, 2, 4, 8}) {
+      for (int pp = 1; pp <= std::min<int64_t>(64, m.layers); pp *= 2) {
+        for (int cp : {1, 2}) {
+          for (int ep : eps) {
+            for (Recompute rc : {Recompute::kNone, Recompute::kSelective, Recompute::kFull}) {
+              for (int zero = 0; zero <= 3; ++zero) {
+                for (Precision prec : {Precision::kBf16, Precision::kFp8}) {
+                  Plan plan;
+                  plan.tp = tp;
+                  plan.pp = pp;
+                  plan.cp = cp;
+                  plan.dp = 64;
+                  plan.ep = ep;
+                  plan.vpp = pp > 1 ? 2 : 1;
+                  plan.sequence_parallel = tp > 1;
+                  plan.recompute = rc;
+                  plan.zero = zero;
+                  StackSpec stack;
+                  stack.quantized_saved_inputs = true;
+                  const MemoryBreakdown mem = DeviceMemory(m, params, plan, 4096, 16, prec, stack);
+                  for (double term : {mem.weights.value(), mem.gradients.value(), mem.optimizer.value(),
+                                      mem.activations.value(), mem.reserve.value()}) {
+                    ASSERT_GE(term, 0.0) << m.id << " " << plan.Describe();
+                  }
+                  ++checked;
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 10000);
 }
 
 }  // namespace

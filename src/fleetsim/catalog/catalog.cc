@@ -113,8 +113,8 @@ Catalog Catalog::FromTexts(const std::vector<std::pair<std::string, std::string>
         const auto it = std::find_if(c.accelerators_.begin(), c.accelerators_.end(),
                                      [&](const Accelerator& a) { return a.id == *relative; });
         if (it == c.accelerators_.end() || state[it - c.accelerators_.begin()] == 1) {
-          entry->Fail("relative", fmt::format("'{}' is not an accelerator with calibrated parameters of its own",
-                                              *relative));
+          entry->Fail("relative",
+                      fmt::format("'{}' is not an accelerator with calibrated parameters of its own", *relative));
         }
         resolve(static_cast<size_t>(it - c.accelerators_.begin()));
         if (!it->efficiency.calibrated()) {

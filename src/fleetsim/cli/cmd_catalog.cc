@@ -1,4 +1,4 @@
-// `fleetsim catalog [chips|nodes|fabrics|models]`: what the built-in catalog holds, with the source of each
+// `fleetsim catalog [chips|nodes|fabrics|models|stacks]`: what the built-in catalog holds, with the source of each
 // figure.
 #include <fmt/format.h>
 
@@ -153,22 +153,56 @@ void ShowModels(const Catalog& c, OutputFormat format, std::ostream& out) {
   out << (format == OutputFormat::kCsv ? t.RenderCsv() : t.RenderText());
 }
 
+void ShowStacks(const Catalog& c, OutputFormat format, std::ostream& out) {
+  auto yes = [](bool b) { return b ? "yes" : "no"; };
+  if (format == OutputFormat::kJson) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const StackSpec& s : c.stacks()) {
+      rows.push_back({{"id", s.id},
+                      {"name", s.name},
+                      {"fused_attention", s.fused_attention},
+                      {"tp_overlap", s.tp_overlap},
+                      {"dp_overlap", s.dp_overlap},
+                      {"pp_overlap", s.pp_overlap},
+                      {"gradient_bytes", s.gradient_bytes},
+                      {"quantized_saved_inputs", s.quantized_saved_inputs},
+                      {"quantized_param_gather", s.quantized_param_gather},
+                      {"quantized_weight_cache", s.quantized_weight_cache},
+                      {"jitter", s.jitter},
+                      {"default_for", s.default_for},
+                      {"sources", Sources(s.sources)}});
+    }
+    out << nlohmann::json{{"stacks", rows}}.dump(2) << "\n";
+    return;
+  }
+  Table t({"id", "fused attn", "tp overlap", "dp overlap", "pp async", "grads", "8-bit inputs", "8-bit gather",
+           "default for"});
+  for (const StackSpec& s : c.stacks()) {
+    std::string defaults;
+    for (const std::string& id : s.default_for) defaults += (defaults.empty() ? "" : " ") + id;
+    t.AddRow({s.id, yes(s.fused_attention), yes(s.tp_overlap), yes(s.dp_overlap), yes(s.pp_overlap),
+              s.gradient_bytes >= 4 ? "fp32" : "bf16", yes(s.quantized_saved_inputs),
+              yes(s.quantized_param_gather), defaults.empty() ? "-" : defaults});
+  }
+  out << (format == OutputFormat::kCsv ? t.RenderCsv() : t.RenderText());
+}
+
 }  // namespace
 
 Command AddCatalogCommand(CLI::App& root) {
-  auto* cmd =
-      root.add_subcommand("catalog", "what the catalog holds (chips, nodes, fabrics, models), with sources");
+  auto* cmd = root.add_subcommand("catalog",
+                                  "what the catalog holds (chips, nodes, fabrics, models, stacks), with sources");
   auto options = std::make_shared<CommonOptions>();
   auto what = std::make_shared<std::string>("all");
-  cmd->add_option("what", *what, "chips | nodes | fabrics | models (default: all)")
-      ->check(CLI::IsMember({"all", "chips", "nodes", "fabrics", "models"}));
+  cmd->add_option("what", *what, "chips | nodes | fabrics | models | stacks (default: all)")
+      ->check(CLI::IsMember({"all", "chips", "nodes", "fabrics", "models", "stacks"}));
   AddCommonOptions(*cmd, *options, /*with_set=*/false);
   auto run = [options, what](std::ostream& out) {
     const Catalog& c = Catalog::BuiltIn();
     const OutputFormat format = options->Format();
     const bool all = *what == "all";
     if (all && format != OutputFormat::kTable) {
-      throw InputError("", 0, "choose one of chips, nodes, fabrics, models for --format json or csv");
+      throw InputError("", 0, "choose one of chips, nodes, fabrics, models, stacks for --format json or csv");
     }
     if (all || *what == "chips") ShowChips(c, format, out);
     if (all) out << "\n";
@@ -177,6 +211,8 @@ Command AddCatalogCommand(CLI::App& root) {
     if (all || *what == "fabrics") ShowFabrics(c, format, out);
     if (all) out << "\n";
     if (all || *what == "models") ShowModels(c, format, out);
+    if (all) out << "\n";
+    if (all || *what == "stacks") ShowStacks(c, format, out);
     return 0;
   };
   return {cmd, run, options.get()};

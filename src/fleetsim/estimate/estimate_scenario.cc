@@ -11,8 +11,9 @@ StepResult EstimateScenario(const Scenario& s) {
   const Estimator estimator(s.model, s.cluster, s.training);
   const TrainingSpec& t = s.training;
   const PlanConstraints constraints = PlanConstraints::FromTraining(t);
+  // `auto` searches every field `fleetsim search` searches (ZeRO included), so estimate and search agree.
   const bool complete =
-      t.parallelism && t.micro_batch && t.recompute && (t.parallelism->vpp || t.parallelism->pp == 1);
+      t.parallelism && t.micro_batch && t.recompute && t.zero && (t.parallelism->vpp || t.parallelism->pp == 1);
   if (complete) {
     Plan plan;
     const ParallelismSpec& p = *t.parallelism;
@@ -25,7 +26,7 @@ StepResult EstimateScenario(const Scenario& s) {
     plan.micro_batch = *t.micro_batch;
     plan.recompute = *t.recompute;
     plan.sequence_parallel = t.sequence_parallel.value_or(p.tp > 1) && p.tp > 1;
-    plan.zero = t.zero;
+    plan.zero = *t.zero;
     return estimator.Evaluate(plan);
   }
 
@@ -48,6 +49,7 @@ StepResult EstimateScenario(const Scenario& s) {
   if (!t.micro_batch) chosen.push_back(fmt::format("micro_batch={}", p.micro_batch));
   if (!t.parallelism || !t.parallelism->vpp) chosen.push_back(fmt::format("vpp={}", p.vpp));
   if (!t.recompute) chosen.push_back(fmt::format("recompute={}", RecomputeName(p.recompute)));
+  if (!t.zero) chosen.push_back(fmt::format("zero={}", p.zero));
   r.auto_chosen.insert(r.auto_chosen.end(), chosen.begin(), chosen.end());
   return r;
 }

@@ -310,3 +310,27 @@ TEST(Issue9Placement, HierarchicalReductionCrossesTheWanOncePerPhase) {
 
 }  // namespace
 }  // namespace fleetsim
+
+namespace fleetsim {
+namespace {
+
+// Issue 9: `auto` searches every field search searches, ZeRO included, so estimate and search agree.
+TEST(Issue9Auto, EstimateWithAutoFieldsPicksSearchsBestPlan) {
+  const Scenario s = Make(R"(cluster: {accelerator: h100, count: 64}
+model: llama3-70b
+training: {seq_len: 4096, global_batch: 256}
+)");
+  const StepResult estimated = EstimateScenario(s);
+  const Estimator e(s.model, s.cluster, s.training);
+  const SearchResult found =
+      SearchPlans(e, s.model, s.cluster, s.training, PlanConstraints::FromTraining(s.training), 1);
+  ASSERT_FALSE(found.best.empty());
+  EXPECT_EQ(estimated.plan.Describe(), found.best.front().plan.Describe());
+  EXPECT_DOUBLE_EQ(estimated.step_time.value(), found.best.front().step_time.value());
+  bool zero_reported = false;
+  for (const std::string& note : estimated.auto_chosen) zero_reported |= note.starts_with("zero=");
+  EXPECT_TRUE(zero_reported);
+}
+
+}  // namespace
+}  // namespace fleetsim

@@ -222,7 +222,7 @@ TrainingSpec ParseTraining(YamlMap& root, const ClusterSpec& cluster, const Mode
   if (auto v = m.OptString("recompute"); v && *v != "auto") {
     t.recompute = ParseRecompute(m.Choice("recompute", {"none", "selective", "full", "auto"}));
   }
-  if (auto v = m.OptInteger("zero", Range::Between(0, 3))) t.zero = static_cast<int>(*v);
+  if (auto v = m.OptIntegerOrAuto("zero", Range::Between(0, 3))) t.zero = static_cast<int>(*v);
   t.tokens = m.OptNumber("tokens", Range::Positive());
   const StackSpec& default_stack = catalog.DefaultStack(cluster.accelerator.id);
   if (!m.Has("stack")) {

@@ -28,7 +28,7 @@ struct TrainingSpec {
   std::optional<ParallelismSpec> parallelism;  // empty: search chooses every degree
   std::optional<bool> sequence_parallel;       // empty: true when tp > 1
   std::optional<Recompute> recompute;          // empty: auto
-  int zero = 1;
+  std::optional<int> zero;       // ZeRO stage 0..3; empty: auto (the fastest that fits, as search chooses)
   std::optional<double> tokens;  // total tokens to train, for time to train
   StackSpec stack;               // the software stack (`training.stack`, else the accelerator's default)
 };

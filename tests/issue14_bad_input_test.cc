@@ -207,6 +207,15 @@ TEST(Issue14Input, AMillionTrialsOverACenturyHitTheEventCap) {
   EXPECT_NE(r.err.find("fewer trials"), std::string::npos) << r.err;
 }
 
+// Issue 14: `seq_len: 1e8` was accepted; sequences are bounded by the longest published training contexts.
+TEST(Issue14Input, AHundredMillionTokenSequenceIsOutOfRange) {
+  std::string text = kScenario;
+  text.replace(text.find("seq_len: 4096"), 13, "seq_len: 100000000");
+  const std::string path = Write("seq", text);
+  ExpectFileError(RunTimed({"estimate", path}), path, 7,
+                  "training.seq_len: 1e+08 is out of range: must be between 1 and 1e+06");
+}
+
 TEST(Issue14Input, AOneSecondLifeIsOutOfRange) {
   const std::string path = Write("life", std::string(kScenario) + "economics: {life: 1s}\n");
   ExpectFileError(RunTimed({"cost", path}), path, 11,

@@ -204,7 +204,9 @@ TrainingSpec ParseTraining(YamlMap& root, const ClusterSpec& cluster, const Mode
                            const Catalog& catalog) {
   YamlMap m = root.Map("training");
   TrainingSpec t;
-  if (auto v = m.OptInteger("seq_len", Range::Between(1, 1e8))) {
+  // Llama 3's long-context stage trains at 128k tokens (Llama 3 paper section 3.4.2); a bound of 1M leaves room
+  // for longer contexts and refuses nonsense such as 1e8 before the attention and memory models see it.
+  if (auto v = m.OptInteger("seq_len", Range::Between(1, 1e6))) {
     t.seq_len = *v;
   } else if (model.seq_len > 0) {
     t.seq_len = model.seq_len;

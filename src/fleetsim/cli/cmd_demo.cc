@@ -95,6 +95,13 @@ Command AddDemoCommand(CLI::App& root) {
            "step, bf16\n";
     out << "Each fleet runs the fastest plan that fits in memory, found by `fleetsim search`.\n\n";
     out << t.RenderText();
+    // Issue 9: a fleet whose chip has no calibration run of its own says whose parameters it borrows.
+    for (const FleetRow& r : rows) {
+      const Accelerator& acc = r.scenario.cluster.accelerator;
+      if (acc.efficiency.calibrated()) continue;
+      out << fmt::format("uncalibrated: {} takes {}'s kernel efficiencies ({})\n", acc.id, acc.efficiency.relative,
+                         acc.efficiency.reason);
+    }
 
     Table money({"fleet", "PUE", "PUE from", "$/kWh", "facility MW", "energy GWh", "cost basis", "run cost",
                  "$/M tokens"});

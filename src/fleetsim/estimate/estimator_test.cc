@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "fleetsim/report/step_report.h"
 #include "fleetsim/search/plan_search.h"
 
 namespace fleetsim {
@@ -330,6 +331,32 @@ training: {seq_len: 4096, global_batch: 256}
   bool zero_reported = false;
   for (const std::string& note : estimated.auto_chosen) zero_reported |= note.starts_with("zero=");
   EXPECT_TRUE(zero_reported);
+}
+
+}  // namespace
+}  // namespace fleetsim
+
+namespace fleetsim {
+namespace {
+
+// Issue 9: an estimate on an accelerator without its own calibration run says whose parameters it borrows.
+TEST(Issue9Uncalibrated, EstimateTextAndJsonSaySo) {
+  auto on = [&](const char* acc) {
+    return Make(fmt::format(R"(cluster: {{accelerator: {}, count: 8}}
+model: llama3-8b
+training: {{seq_len: 4096, global_batch: 64, micro_batch: 1, recompute: full, zero: 1,
+           parallelism: {{tp: 8, pp: 1, dp: 1}}}}
+)",
+                            acc));
+  };
+  const Scenario mi300x = on("mi300x"), h100 = on("h100");
+  const StepResult a = EstimateScenario(mi300x), b = EstimateScenario(h100);
+  EXPECT_NE(StepResultText(mi300x, a).find("uncalibrated: mi300x has no published run of its own; it takes h100"),
+            std::string::npos);
+  EXPECT_EQ(StepResultText(h100, b).find("uncalibrated"), std::string::npos);
+  EXPECT_FALSE(StepResultJson(mi300x, a)["calibrated"].get<bool>());
+  EXPECT_EQ(StepResultJson(mi300x, a)["calibration_relative"], "h100");
+  EXPECT_TRUE(StepResultJson(h100, b)["calibrated"].get<bool>());
 }
 
 }  // namespace

@@ -35,8 +35,9 @@ double WeightCommBytes(Precision p, const StackSpec& stack) {
   return IsQuantized(p) && stack.quantized_param_gather ? 1.0 : 2.0;
 }
 
-// Expected maximum of n independent standard normal draws (Gumbel asymptote of the extreme value; exact for
-// n = 1 and n = 2 and within 2% of tables from n = 5 up).
+// Expected maximum of n independent standard normal draws: exact for n = 1 and 2, else the Gumbel asymptote of
+// the extreme value, which against numerical integration is 7% high at n = 8, 2% at 64 and under 1% from 1,024
+// devices up (the fleets where the wait matters).
 double ExpectedMaxOfNormals(double n) {
   if (n <= 1) return 0.0;
   if (n <= 2) return 0.5641895835;  // 1 / sqrt(pi)

@@ -14,6 +14,9 @@ void ParseStack(YamlMap& m, StackSpec& s) {
   if (auto v = m.OptBool("dp_overlap")) s.dp_overlap = *v;
   if (auto v = m.OptBool("pp_overlap")) s.pp_overlap = *v;
   if (auto v = m.OptChoice("gradients", {"fp32", "bf16"})) s.gradient_bytes = *v == "fp32" ? 4.0 : 2.0;
+  if (auto v = m.OptChoice("gradient_accumulation", {"sharded", "full"})) {
+    s.sharded_gradient_accumulation = *v == "sharded";
+  }
   if (auto v = m.OptBool("quantized_saved_inputs")) s.quantized_saved_inputs = *v;
   if (auto v = m.OptBool("quantized_param_gather")) s.quantized_param_gather = *v;
   if (auto v = m.OptNumber("quantized_weight_cache", Range::Between(0, 4))) s.quantized_weight_cache = *v;

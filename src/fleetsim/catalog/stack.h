@@ -40,6 +40,11 @@ struct StackSpec {
   // Bytes per gradient value in the gradient buffer and the data-parallel reduction (4: fp32 main gradients;
   // 2: reduced in bf16/fp16).
   double gradient_bytes = 4.0;
+  // With ZeRO stage 2 or 3 and several micro-batches per step: true, every micro-batch's gradients are
+  // reduce-scattered into the local shard during its backward (DeepSpeed ZeRO-2/3, JAX FSDP), so gradients stay
+  // sharded in memory but the reduction runs once per micro-batch; false, full-size gradients accumulate across
+  // the micro-batches and are reduce-scattered once per step (PyTorch FSDP's no_sync, Meta's fp32 accumulation).
+  bool sharded_gradient_accumulation = true;
   // Under quantised training (fp8, int8, fp4): the GEMM inputs saved for backward are kept in 8 bits.
   bool quantized_saved_inputs = false;
   // Under quantised training: the distributed optimizer all-gathers 8-bit parameters.

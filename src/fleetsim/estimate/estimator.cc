@@ -164,7 +164,10 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
     if (plan.zero == 0) {
       b.dp_comm = std::max(Seconds(0), sync(CollectiveOp::kAllReduce, g) - mb_backward);
     } else {
-      b.dp_comm = std::max(Seconds(0), sync(CollectiveOp::kReduceScatter, g) - mb_backward);
+      // ZeRO-2/3 with sharded accumulation reduce-scatter every micro-batch's gradients during its backward.
+      const bool per_micro_batch = plan.zero >= 2 && training_.stack.sharded_gradient_accumulation;
+      b.dp_comm =
+          std::max(Seconds(0), sync(CollectiveOp::kReduceScatter, g) - mb_backward) * (per_micro_batch ? m : 1.0);
       const Seconds gather = sync(CollectiveOp::kAllGather, w);
       if (plan.zero >= 3) {
         // FSDP gathers the weights for every micro-batch's forward and backward, layer by layer.

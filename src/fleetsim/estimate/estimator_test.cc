@@ -168,6 +168,24 @@ training: {seq_len: 4096, global_batch: 256, micro_batch: 1, recompute: none, ze
             EstimateScenario(Make(a)).breakdown.dp_comm.value() + 1e-6);
 }
 
+// ZeRO-2 with sharded accumulation reduce-scatters every micro-batch's gradients; accumulating full-size gradients
+// reduces once per step (issue 9: ZeRO-2 kept sharded gradients in memory while reducing them only once).
+TEST(Issue9Stack, ShardedGradientAccumulationReducesEveryMicroBatch) {
+  const std::string base = R"(cluster: {accelerator: h100, count: 256}
+model: llama3-70b
+training: {seq_len: 4096, global_batch: 2048, micro_batch: 1, recompute: full, zero: 2,
+           parallelism: {tp: 8, pp: 1, dp: 32}, stack: STACK}
+)";
+  std::string a = base, b = base;
+  a.replace(a.find("STACK"), 5, "{preset: generic, gradient_accumulation: sharded}");
+  b.replace(b.find("STACK"), 5, "{preset: generic, gradient_accumulation: full}");
+  const StepResult sharded = EstimateScenario(Make(a));
+  const StepResult full = EstimateScenario(Make(b));
+  EXPECT_GT(sharded.breakdown.dp_comm.value(), full.breakdown.dp_comm.value() + 1e-3);
+  // Full-size accumulation holds every local gradient; sharded accumulation one dp-th of them.
+  EXPECT_NEAR(full.memory.gradients / sharded.memory.gradients, 32.0, 1e-6);
+}
+
 // Megatron-LM 2021 waits for every chunk's transfer, so interleaving multiplies the exposed pipeline transfers.
 TEST(Issue9Stack, BlockingPipelineTransfersGrowWithInterleaving) {
   const Scenario s = Make(R"(cluster: {accelerator: a100, count: 64}

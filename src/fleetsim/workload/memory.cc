@@ -97,7 +97,11 @@ MemoryBreakdown DeviceMemory(const ModelSpec& m, const ParamCounts& params, cons
   };
   MemoryBreakdown mem;
   mem.optimizer = Bytes(sharded(per.optimizer, 1));
-  mem.gradients = Bytes(sharded(per.gradient, 2));
+  // ZeRO-2/3 keep only the local gradient shard, unless the stack accumulates full-size gradients across
+  // micro-batches and reduces them once per step.
+  const bool full_accumulation = micro_batches > 1 && !stack.sharded_gradient_accumulation;
+  const int shard_from = full_accumulation ? 4 : 2;  // 4: no ZeRO stage shards them
+  mem.gradients = Bytes(sharded(per.gradient, shard_from));
   mem.weights = Bytes(sharded(per.weight, 3));
   if (plan.zero >= 3) {
     // FSDP gathers one layer's full weights at a time (and prefetches the next).

@@ -69,6 +69,14 @@ TEST(Memory, ZeroStagesShardState) {
   plan.zero = 2;
   EXPECT_NEAR(DeviceMemory(m, params, plan, 2048, 8, Precision::kBf16).gradients.value(), 4.0 * params.total / 8,
               4 * rel);
+  // A stack that accumulates full-size gradients across micro-batches holds them all under ZeRO-2; with a single
+  // micro-batch there is nothing to accumulate.
+  StackSpec full;
+  full.sharded_gradient_accumulation = false;
+  EXPECT_NEAR(DeviceMemory(m, params, plan, 2048, 8, Precision::kBf16, full).gradients.value(), 4.0 * params.total,
+              4 * rel);
+  EXPECT_NEAR(DeviceMemory(m, params, plan, 2048, 1, Precision::kBf16, full).gradients.value(),
+              4.0 * params.total / 8, 4 * rel);
   plan.zero = 3;
   EXPECT_LT(DeviceMemory(m, params, plan, 2048, 8, Precision::kBf16).weights.value(), 2.0 * params.total / 4);
 }

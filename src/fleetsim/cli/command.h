@@ -58,5 +58,6 @@ Command AddCostCommand(CLI::App& root);
 Command AddReliabilityCommand(CLI::App& root);
 Command AddValidateCommand(CLI::App& root);
 Command AddCalibrateCommand(CLI::App& root);
+Command AddServeCommand(CLI::App& root);
 
 }  // namespace fleetsim

@@ -25,6 +25,7 @@ constexpr CommandFactory kCommands[] = {
     AddCollectiveCommand,
     AddReliabilityCommand,
     AddCostCommand,
+    AddServeCommand,
     AddValidateCommand,
     AddCalibrateCommand,
     AddCatalogCommand,

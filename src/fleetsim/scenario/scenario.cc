@@ -306,8 +306,12 @@ Scenario Scenario::Parse(const std::string& text, const std::string& file, const
   s.name = root.OptString("name").value_or(file);
   s.cluster = ParseCluster(root, catalog);
   s.model = ParseModelSection(root, catalog);
-  RequireSection(root, "training", "the job: seq_len, global_batch, precision, parallelism");
-  s.training = ParseTraining(root, s.cluster, s.model, catalog);
+  if (auto m = root.OptMap("serving")) s.serving = ParseServingSpec(*m, s.cluster, s.model);
+  if (auto m = root.OptMap("workload")) s.workload = ParseWorkloadSpec(*m, file);
+  if (!s.serving || root.Has("training")) {
+    RequireSection(root, "training", "the job: seq_len, global_batch, precision, parallelism");
+    s.training = ParseTraining(root, s.cluster, s.model, catalog);
+  }
   if (auto m = root.OptMap("reliability")) s.reliability = ParseReliabilitySpec(*m, s.cluster);
   if (auto m = root.OptMap("datacenter")) s.datacenter = ParseDatacenterSpec(*m, s.cluster);
   if (auto m = root.OptMap("economics")) s.economics = ParseEconomicsSpec(*m, s.cluster);

@@ -16,6 +16,8 @@
 #include "fleetsim/reliability/reliability_spec.h"
 #include "fleetsim/scenario/cluster_spec.h"
 #include "fleetsim/scenario/training_spec.h"
+#include "fleetsim/serve/serving_spec.h"
+#include "fleetsim/serve/workload_spec.h"
 
 namespace fleetsim {
 
@@ -34,6 +36,10 @@ struct Scenario {
   std::optional<ReliabilitySpec> reliability;
   std::optional<DatacenterSpec> datacenter;
   std::optional<EconomicsSpec> economics;
+  // Serving (`fleetsim serve`): with a `serving:` section, `training:` may be left out (training then holds
+  // its defaults, unused) and `workload:` says what requests arrive.
+  std::optional<ServingSpec> serving;
+  std::optional<WorkloadSpec> workload;
 
   // Parses and validates YAML text; `file` names it in messages.
   static Scenario Parse(const std::string& text, const std::string& file,

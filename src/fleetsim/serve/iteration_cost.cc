@@ -1,0 +1,120 @@
+#include "fleetsim/serve/iteration_cost.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "fleetsim/estimate/group_levels.h"
+
+namespace fleetsim {
+namespace {
+
+// Activations travel between layers and through the all-reduces in 16 bits.
+constexpr double kActivationBytes = 2.0;
+// Element-wise passes per layer over the tokens' hidden states (two norms, two residual adds, rotary, the
+// activation function's gate), each reading and writing the hidden vector once.
+constexpr double kElementwisePassesPerLayer = 6.0;
+
+}  // namespace
+
+IterationCost::IterationCost(const ClusterSpec& cluster, const ModelSpec& model, const ServingSpec& serving,
+                             const StackSpec& stack)
+    : model_(model), serving_(serving), kernels_(cluster.accelerator, serving.precision, stack) {
+  const GroupLevels levels(cluster);
+  if (serving.tp > 1) tp_levels_ = levels.Levels(serving.tp, 1);
+  pp_level_ = levels.PeerLevel(serving.tp);
+  // Each device of a tp group holds kv_heads / tp heads, or one (replicated) when tp exceeds kv_heads.
+  const double kv_heads_device = std::max(1.0, static_cast<double>(model.kv_heads) / serving.tp);
+  kv_bytes_per_token_layer_device_ =
+      2.0 * kv_heads_device * static_cast<double>(model.head_dim) * ServingElementBytes(serving.kv_precision);
+  const double layers_per_stage = std::ceil(static_cast<double>(model.layers) / serving.pp);
+  kv_bytes_per_token_device_ = kv_bytes_per_token_layer_device_ * layers_per_stage;
+  cache_.assign(static_cast<size_t>(std::max<int64_t>(serving.max_tokens, 1) + 1), -1.0);
+}
+
+double IterationCost::ComputeTokenLayerTime(int64_t tokens, bool moe_layer) const {
+  const double t = static_cast<double>(tokens);
+  const double tp = serving_.tp;
+  const double h = static_cast<double>(model_.hidden);
+  const double d = static_cast<double>(model_.head_dim);
+  const double q_width = static_cast<double>(model_.heads) * d;
+  const double kv_width = static_cast<double>(model_.kv_heads) * d;
+  double s = 0;
+  s += kernels_.Gemm(t, (q_width + 2.0 * kv_width) / tp, h).value();  // QKV projection
+  s += kernels_.Gemm(t, h, q_width / tp).value();                     // output projection
+  const double gate = model_.ffn == FfnKind::kSwiglu ? 2.0 : 1.0;
+  auto ffn = [&](double rows, double width) {
+    return kernels_.Gemm(rows, gate * width / tp, h).value() + kernels_.Gemm(rows, h, width / tp).value();
+  };
+  if (moe_layer) {
+    // Tokens spread over the experts: with T tokens choosing top_k of E each, about E (1 - (1 - k/E)^T) experts
+    // are touched, and each touched expert's weights are read once. Experts split over ep devices.
+    const double e = static_cast<double>(model_.moe.experts);
+    const double k = static_cast<double>(model_.moe.top_k);
+    const double touched = e * (1.0 - std::pow(1.0 - k / e, t));
+    const double rows = t * k / std::max(touched, 1.0);
+    const double width = static_cast<double>(model_.moe.expert_ffn_hidden);
+    s += touched / serving_.ep * ffn(rows, width);
+    if (model_.moe.shared_experts > 0) s += ffn(t, width * static_cast<double>(model_.moe.shared_experts));
+    s += kernels_.Gemm(t, e, h).value();  // router
+  } else {
+    s += ffn(t, static_cast<double>(model_.ffn_hidden));
+  }
+  s += kernels_.Elementwise(Bytes(kElementwisePassesPerLayer * 2.0 * t * h * kActivationBytes)).value();
+  if (!tp_levels_.empty()) {
+    // Two all-reduces per layer (after attention and after the FFN) over the tokens' hidden states.
+    s += 2.0 *
+         HierarchicalCollectiveTime(CollectiveOp::kAllReduce, Bytes(t * h * kActivationBytes), tp_levels_).value();
+  }
+  return s;
+}
+
+double IterationCost::TokenLayerTime(int64_t tokens) {
+  const auto compute = [&] {
+    const int64_t moe_layers = model_.moe.enabled() ? model_.layers - model_.moe.dense_layers : 0;
+    const int64_t dense_layers = model_.layers - moe_layers;
+    double sum = 0;
+    if (dense_layers > 0) sum += static_cast<double>(dense_layers) * ComputeTokenLayerTime(tokens, false);
+    if (moe_layers > 0) sum += static_cast<double>(moe_layers) * ComputeTokenLayerTime(tokens, true);
+    return sum / static_cast<double>(model_.layers);
+  };
+  if (tokens >= static_cast<int64_t>(cache_.size())) return compute();
+  double& slot = cache_[static_cast<size_t>(tokens)];
+  if (slot < 0) slot = compute();
+  return slot;
+}
+
+double IterationCost::Time(const IterationWork& w) {
+  const int64_t tokens = w.prefill_tokens + w.decode_sequences;
+  if (tokens == 0) return 0.0;
+  const double tp = serving_.tp;
+  const double layers = static_cast<double>(model_.layers);
+  double per_layer = TokenLayerTime(tokens);
+  if (w.prefill_tokens > 0) {
+    const double q = static_cast<double>(w.prefill_tokens);
+    per_layer += kernels_
+                     .AttentionForward(static_cast<double>(model_.heads) / tp, q, w.prefill_pairs / q,
+                                       static_cast<double>(model_.head_dim), false)
+                     .value();
+  }
+  if (w.decode_sequences > 0) {
+    // Decode attention reads every decoding sequence's K and V once (one fused paged-attention kernel).
+    per_layer +=
+        kernels_.Elementwise(Bytes(static_cast<double>(w.decode_kv_tokens) * kv_bytes_per_token_layer_device_))
+            .value();
+  }
+  double total = per_layer * layers;  // the pipeline stages run one after another for one batch
+  if (w.logits_rows > 0) {
+    total += kernels_
+                 .Gemm(static_cast<double>(w.logits_rows), static_cast<double>(model_.vocab) / tp,
+                       static_cast<double>(model_.hidden))
+                 .value();
+  }
+  if (serving_.pp > 1) {
+    const Bytes hop(static_cast<double>(tokens) * static_cast<double>(model_.hidden) * kActivationBytes / tp);
+    total += (serving_.pp - 1) *
+             FlatCollectiveTime(CollectiveOp::kPointToPoint, Algorithm::kDirect, hop, pp_level_).value();
+  }
+  return total + serving_.iteration_overhead_s;
+}
+
+}  // namespace fleetsim

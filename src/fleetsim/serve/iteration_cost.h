@@ -1,0 +1,55 @@
+// IterationCost: the time one serving iteration of one model copy takes, from the estimator's kernel model (the
+// same rooflines, efficiencies and collective closed forms as training). An iteration runs every layer once over
+// the batch's new tokens: prefill chunks (compute-bound GEMMs and attention over their context) and one token per
+// decoding sequence (bound by reading the weights and each sequence's KV cache from HBM), plus the tensor-parallel
+// all-reduces of each layer, the logits of the sequences that emit a token, and a fixed host overhead.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "fleetsim/catalog/model.h"
+#include "fleetsim/catalog/stack.h"
+#include "fleetsim/collective/collective.h"
+#include "fleetsim/estimate/kernel_model.h"
+#include "fleetsim/scenario/cluster_spec.h"
+#include "fleetsim/serve/serving_spec.h"
+
+namespace fleetsim {
+
+// What one iteration of a copy computes.
+struct IterationWork {
+  int64_t prefill_tokens = 0;    // prompt tokens of the prefill chunks
+  double prefill_pairs = 0;      // query-key pairs of those chunks' attention (causal)
+  int64_t decode_sequences = 0;  // sequences decoding one token each
+  int64_t decode_kv_tokens = 0;  // KV-cache tokens those sequences read
+  int64_t logits_rows = 0;       // sequences that emit a token this iteration
+};
+
+class IterationCost {
+ public:
+  IterationCost(const ClusterSpec& cluster, const ModelSpec& model, const ServingSpec& serving,
+                const StackSpec& stack);
+
+  // Seconds of one iteration.
+  double Time(const IterationWork& work);
+  // KV-cache bytes one token holds on one device of the copy (its pipeline stage's layers).
+  double KvBytesPerTokenPerDevice() const { return kv_bytes_per_token_device_; }
+
+ private:
+  // Per-layer time of everything that scales with the tokens of the iteration: projections, FFN (or experts),
+  // element-wise passes and the tensor-parallel all-reduces. Cached per token count.
+  double TokenLayerTime(int64_t tokens);
+  double ComputeTokenLayerTime(int64_t tokens, bool moe_layer) const;
+
+  ModelSpec model_;
+  ServingSpec serving_;
+  KernelModel kernels_;
+  std::vector<LinkLevel> tp_levels_;
+  LinkLevel pp_level_;
+  double kv_bytes_per_token_layer_device_ = 0;  // K and V of one token in one layer, on one device
+  double kv_bytes_per_token_device_ = 0;
+  std::vector<double> cache_;  // TokenLayerTime by token count (negative: not yet computed)
+};
+
+}  // namespace fleetsim

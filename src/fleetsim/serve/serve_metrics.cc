@@ -1,0 +1,74 @@
+#include "fleetsim/serve/serve_metrics.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace fleetsim {
+namespace {
+
+Percentiles Summary(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  auto at = [&](double q) {
+    if (v.empty()) return 0.0;
+    const size_t rank = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size())));
+    return v[std::min(v.size(), std::max<size_t>(rank, 1)) - 1];
+  };
+  return {at(0.50), at(0.90), at(0.99)};
+}
+
+}  // namespace
+
+double Percentile(std::vector<double> values, double q) {
+  if (values.empty()) return 0.0;
+  std::sort(values.begin(), values.end());
+  const size_t rank = static_cast<size_t>(std::ceil(q * static_cast<double>(values.size())));
+  return values[std::min(values.size(), std::max<size_t>(rank, 1)) - 1];
+}
+
+ServeMetrics Summarize(const ServeRun& run, const WorkloadSpec& w) {
+  ServeMetrics m;
+  std::vector<double> ttft, tpot, e2e;
+  ttft.reserve(run.requests.size());
+  e2e.reserve(run.requests.size());
+  double start = 0, end = 0, tokens = 0;
+  int64_t met = 0;
+  bool first = true;
+  for (const RequestOutcome& o : run.requests) {
+    if (first || o.arrival_s < start) start = o.arrival_s;
+    first = false;
+    end = std::max(end, o.finish_s);
+    tokens += static_cast<double>(o.output_tokens);
+    const double t1 = o.first_token_s - o.arrival_s;
+    ttft.push_back(t1);
+    e2e.push_back(o.finish_s - o.arrival_s);
+    bool ok = !w.ttft_p99_s || t1 <= *w.ttft_p99_s;
+    if (o.output_tokens > 1) {
+      const double per = (o.finish_s - o.first_token_s) / static_cast<double>(o.output_tokens - 1);
+      tpot.push_back(per);
+      ok = ok && (!w.tpot_p99_s || per <= *w.tpot_p99_s);
+    }
+    met += ok ? 1 : 0;
+  }
+  m.makespan_s = end - start;
+  if (m.makespan_s > 0) {
+    m.output_tokens_per_s = tokens / m.makespan_s;
+    m.requests_per_s = static_cast<double>(run.requests.size()) / m.makespan_s;
+    m.busy_fraction = run.busy_seconds / (m.makespan_s * static_cast<double>(run.replicas));
+  }
+  m.ttft_s = Summary(std::move(ttft));
+  m.tpot_s = Summary(std::move(tpot));
+  m.e2e_s = Summary(std::move(e2e));
+  if (!run.requests.empty())
+    m.slo_attainment = static_cast<double>(met) / static_cast<double>(run.requests.size());
+  if (run.iterations > 0) m.batch_mean = run.batch_sum / static_cast<double>(run.iterations);
+  m.batch_max = run.batch_max;
+  if (run.busy_seconds > 0 && run.kv_blocks_per_replica > 0) {
+    m.kv_cache_utilization =
+        run.kv_block_seconds / (run.busy_seconds * static_cast<double>(run.kv_blocks_per_replica));
+  }
+  m.meets_slo =
+      (!w.ttft_p99_s || m.ttft_s.p99 <= *w.ttft_p99_s) && (!w.tpot_p99_s || m.tpot_s.p99 <= *w.tpot_p99_s);
+  return m;
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,30 @@
+// EvaluateServing: `fleetsim serve` end to end for a scenario: the requests of its workload through the serving
+// executor, the metrics, and with `load: max-under-slo` the bisection on the Poisson rate for the highest rate
+// whose p99 TTFT and TPOT meet the SLO (as MLPerf Server submissions are tuned). Power and cost per token come
+// from the energy and cost observers at the run's busy fraction.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "fleetsim/scenario/scenario.h"
+#include "fleetsim/serve/serve_metrics.h"
+#include "fleetsim/serve/serve_sim.h"
+
+namespace fleetsim {
+
+struct ServeResult {
+  ServeRun run;
+  ServeMetrics metrics;
+  std::optional<double> max_rate_under_slo_per_s;  // load: max-under-slo only; 0 when no rate meets it
+  int bisection_runs = 0;
+  double facility_power_w = 0;
+  std::optional<double> energy_j_per_token;
+  std::optional<double> usd_per_million_tokens;
+  std::string cost_note;
+};
+
+// Throws InputError when the scenario has no `serving:` or `workload:` section.
+ServeResult EvaluateServing(const Scenario& scenario);
+
+}  // namespace fleetsim

@@ -1,0 +1,264 @@
+#include "fleetsim/serve/serve_sim.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <unordered_map>
+
+#include "fleetsim/core/error.h"
+#include "fleetsim/core/sim_time.h"
+#include "fleetsim/engine/engine.h"
+#include "fleetsim/serve/iteration_cost.h"
+
+namespace fleetsim {
+namespace {
+
+// Sequences in flight per copy when `max_batch` is auto: the KV cache decides, up to this cap (TensorRT-LLM's
+// MLPerf configurations run 806-2,048; vLLM's default max_num_seqs is 256 to 1,024).
+constexpr int64_t kAutoMaxBatch = 2048;
+
+struct Sequence {
+  int32_t id = 0;
+  int64_t ctx = 0;           // tokens in the KV cache
+  int64_t prefill_left = 0;  // prompt (or recomputed) tokens still to prefill
+  int64_t out_left = 0;      // tokens still to emit
+  int64_t blocks = 0;        // KV blocks held
+  int64_t chunk = -1;        // this iteration: -1 idle, 0 decode, > 0 prefill tokens
+};
+
+struct Replica {
+  std::deque<int32_t> waiting;
+  std::vector<Sequence> running;
+  int64_t free_blocks = 0;
+  bool busy = false;
+  double iteration_started = 0;
+};
+
+class Simulator final : public EventHandler {
+ public:
+  Simulator(const ClusterSpec& cluster, const ModelSpec& model, const ServingSpec& serving, const StackSpec& stack,
+            const std::vector<Request>& requests)
+      : serving_(serving), cost_(cluster, model, serving, stack), requests_(requests) {
+    run_.replicas = cluster.count / serving.ReplicaDevices();
+    run_.kv_blocks_per_replica = KvBlocksPerReplica(cluster, model, serving, cost_.KvBytesPerTokenPerDevice());
+    run_.max_batch = serving.max_batch.value_or(kAutoMaxBatch);
+    replicas_.resize(static_cast<size_t>(run_.replicas));
+    for (Replica& r : replicas_) r.free_blocks = run_.kv_blocks_per_replica;
+    run_.requests.resize(requests.size());
+    const int64_t block = serving.block_tokens;
+    for (size_t i = 0; i < requests.size(); ++i) {
+      const Request& q = requests[i];
+      const int64_t need = (q.input_tokens + q.output_tokens + block - 1) / block;
+      if (need > run_.kv_blocks_per_replica) {
+        throw InputError("", 0,
+                         fmt::format("request {} needs {} KV tokens ({} prompt + {} output) but one copy's KV "
+                                     "cache holds {} tokens; use a larger copy or shorter requests",
+                                     i, q.input_tokens + q.output_tokens, q.input_tokens, q.output_tokens,
+                                     run_.kv_blocks_per_replica * block));
+      }
+      RequestOutcome& o = run_.requests[i];
+      o.arrival_s = q.arrival_s;
+      o.input_tokens = q.input_tokens;
+      o.output_tokens = q.output_tokens;
+      o.first_token_s = -1;
+    }
+  }
+
+  ServeRun Run() {
+    if (!requests_.empty()) engine_.Schedule(At(requests_[0].arrival_s), this, kArrival);
+    engine_.Run();
+    return std::move(run_);
+  }
+
+  void OnEvent(uint64_t payload) override {
+    if (payload == kArrival) {
+      Arrive();
+    } else {
+      FinishIteration(static_cast<size_t>(payload));
+    }
+  }
+
+ private:
+  static constexpr uint64_t kArrival = ~uint64_t{0};
+
+  static SimTime At(double s) { return SimTime::FromSeconds(Seconds(s)); }
+  double Now() const { return engine_.now().ToSeconds().value(); }
+
+  // Every request arriving at this instant joins a copy; the next arrival is scheduled (one pending at a time).
+  void Arrive() {
+    const SimTime now = engine_.now();
+    while (next_ < requests_.size() && At(requests_[next_].arrival_s) <= now) {
+      const size_t r = Route();
+      replicas_[r].waiting.push_back(static_cast<int32_t>(next_));
+      run_.requests[next_].replica = static_cast<int32_t>(r);
+      ++next_;
+      if (!replicas_[r].busy) StartIteration(r);
+    }
+    if (next_ < requests_.size()) engine_.Schedule(At(requests_[next_].arrival_s), this, kArrival);
+  }
+
+  size_t Route() {
+    if (serving_.router == RouterPolicy::kRoundRobin) return (round_robin_++) % replicas_.size();
+    size_t best = 0;
+    size_t best_load = SIZE_MAX;
+    for (size_t i = 0; i < replicas_.size(); ++i) {
+      const size_t load = replicas_[i].running.size() + replicas_[i].waiting.size();
+      if (load < best_load) best = i, best_load = load;
+    }
+    return best;
+  }
+
+  int64_t BlocksFor(int64_t tokens) const { return (tokens + serving_.block_tokens - 1) / serving_.block_tokens; }
+
+  // Frees a running sequence's cache and sends it back to the head of the queue, to prefill its prompt and the
+  // tokens generated so far again (vLLM's recompute preemption).
+  void Preempt(Replica& rep, size_t index) {
+    Sequence& s = rep.running[index];
+    rep.free_blocks += s.blocks;
+    const RequestOutcome& o = run_.requests[static_cast<size_t>(s.id)];
+    run_.requests[static_cast<size_t>(s.id)].preemptions++;
+    run_.preemptions++;
+    recompute_[s.id] = o.input_tokens + (o.output_tokens - s.out_left);
+    rep.waiting.push_front(s.id);
+    rep.running.erase(rep.running.begin() + static_cast<std::ptrdiff_t>(index));
+  }
+
+  void StartIteration(size_t ri) {
+    Replica& rep = replicas_[ri];
+    IterationWork work;
+    int64_t budget = serving_.max_tokens;
+    const bool static_batch = serving_.scheduler == BatchScheduler::kStatic;
+    // Decodes first, oldest first; a decode crossing into a new block may preempt the newest sequences.
+    for (size_t i = 0; i < rep.running.size(); ++i) {
+      Sequence& s = rep.running[i];
+      s.chunk = -1;
+      if (s.prefill_left > 0) continue;
+      if (BlocksFor(s.ctx + 1) > s.blocks) {
+        while (rep.free_blocks == 0 && rep.running.size() > i + 1) Preempt(rep, rep.running.size() - 1);
+        if (rep.free_blocks == 0) {  // this one is the newest: it yields its own blocks
+          Preempt(rep, i);
+          --i;
+          continue;
+        }
+        rep.free_blocks--;
+        rep.running[i].blocks++;
+      }
+      Sequence& d = rep.running[i];
+      d.chunk = 0;
+      work.decode_sequences++;
+      work.decode_kv_tokens += d.ctx;
+      work.logits_rows++;
+      budget--;
+    }
+    auto prefill = [&](Sequence& s) {
+      int64_t chunk = s.prefill_left;
+      if (serving_.chunked_prefill && !static_batch) chunk = std::min(chunk, budget);
+      if (chunk <= 0) return;
+      s.chunk = chunk;
+      work.prefill_tokens += chunk;
+      work.prefill_pairs += static_cast<double>(chunk) * (static_cast<double>(s.ctx) + 0.5 * chunk);
+      if (chunk == s.prefill_left) work.logits_rows++;
+      budget -= chunk;
+    };
+    for (Sequence& s : rep.running) {
+      if (s.prefill_left > 0 && budget > 0) prefill(s);
+    }
+    const bool admit = !static_batch || rep.running.empty();
+    while (admit && !rep.waiting.empty() && static_cast<int64_t>(rep.running.size()) < run_.max_batch &&
+           (budget > 0 || static_batch)) {
+      const int32_t id = rep.waiting.front();
+      const auto it = recompute_.find(id);
+      const int64_t prompt = it != recompute_.end() ? it->second : requests_[static_cast<size_t>(id)].input_tokens;
+      const int64_t blocks = BlocksFor(prompt + 1);
+      if (blocks > rep.free_blocks) break;
+      if (!serving_.chunked_prefill && !static_batch && prompt > budget && work.prefill_tokens > 0) break;
+      rep.waiting.pop_front();
+      if (it != recompute_.end()) recompute_.erase(it);
+      rep.free_blocks -= blocks;
+      Sequence s;
+      s.id = id;
+      s.prefill_left = prompt;
+      s.out_left = run_.requests[static_cast<size_t>(id)].output_tokens -
+                   (prompt - run_.requests[static_cast<size_t>(id)].input_tokens);
+      s.blocks = blocks;
+      rep.running.push_back(s);
+      prefill(rep.running.back());
+    }
+    if (work.prefill_tokens + work.decode_sequences == 0) {
+      rep.busy = false;
+      return;
+    }
+    const double dt = cost_.Time(work);
+    rep.busy = true;
+    rep.iteration_started = Now();
+    run_.iterations++;
+    const int64_t batch = static_cast<int64_t>(rep.running.size());
+    run_.batch_sum += static_cast<double>(batch);
+    run_.batch_max = std::max(run_.batch_max, batch);
+    run_.kv_block_seconds += static_cast<double>(run_.kv_blocks_per_replica - rep.free_blocks) * dt;
+    run_.busy_seconds += dt;
+    engine_.ScheduleAfter(SimTime::FromSeconds(Seconds(dt)), this, ri);
+  }
+
+  void FinishIteration(size_t ri) {
+    Replica& rep = replicas_[ri];
+    const double now = Now();
+    size_t kept = 0;
+    for (size_t i = 0; i < rep.running.size(); ++i) {
+      Sequence s = rep.running[i];
+      RequestOutcome& o = run_.requests[static_cast<size_t>(s.id)];
+      bool emitted = false;
+      if (s.chunk == 0) {
+        s.ctx++;
+        emitted = true;
+      } else if (s.chunk > 0) {
+        s.ctx += s.chunk;
+        s.prefill_left -= s.chunk;
+        emitted = s.prefill_left == 0;
+      }
+      if (emitted) {
+        if (o.first_token_s < 0) o.first_token_s = now;
+        s.out_left--;
+      }
+      if (s.out_left <= 0) {
+        o.finish_s = now;
+        rep.free_blocks += s.blocks;
+        continue;
+      }
+      rep.running[kept++] = s;
+    }
+    rep.running.resize(kept);
+    rep.busy = false;
+    StartIteration(ri);
+  }
+
+  ServingSpec serving_;
+  IterationCost cost_;
+  const std::vector<Request>& requests_;
+  Engine engine_;
+  std::vector<Replica> replicas_;
+  ServeRun run_;
+  size_t next_ = 0;
+  size_t round_robin_ = 0;
+  std::unordered_map<int32_t, int64_t> recompute_;  // preempted request -> tokens to prefill again
+};
+
+}  // namespace
+
+int64_t KvBlocksPerReplica(const ClusterSpec& cluster, const ModelSpec& model, const ServingSpec& serving,
+                           double kv_bytes_per_token_device) {
+  const double free = cluster.accelerator.memory_capacity.value() * serving.kv_fraction -
+                      WeightBytesPerDevice(model, serving) - ActivationReserveBytes();
+  const double per_block = kv_bytes_per_token_device * static_cast<double>(serving.block_tokens);
+  return std::max<int64_t>(0, static_cast<int64_t>(std::floor(free / per_block)));
+}
+
+ServeRun SimulateServing(const ClusterSpec& cluster, const ModelSpec& model, const ServingSpec& serving,
+                         const StackSpec& stack, const std::vector<Request>& requests) {
+  Simulator sim(cluster, model, serving, stack, requests);
+  return sim.Run();
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,134 @@
+#include "fleetsim/serve/serving_spec.h"
+
+#include <fmt/format.h>
+
+#include "fleetsim/core/error.h"
+#include "fleetsim/core/yaml_map.h"
+#include "fleetsim/workload/model_math.h"
+
+namespace fleetsim {
+namespace {
+
+// Host-side cost of one serving iteration (scheduler, sampling, launch gaps the CUDA graphs do not hide). One
+// value for every stack, calibrated on the calibration rows of validation/inference.csv (docs/serve.md).
+constexpr double kDefaultIterationOverheadS = 2e-3;
+
+// Activations and workspace a serving copy keeps beside weights and KV cache, per device: a few GiB for the
+// largest token budgets (vLLM profiles about 1-4 GB); taken as a fixed 2 GB.
+constexpr double kActivationReserveBytes = 2e9;
+
+}  // namespace
+
+const std::vector<std::string>& ServingPrecisionNames() {
+  static const std::vector<std::string> names = {"bf16", "fp16", "fp8", "int8", "fp4"};
+  return names;
+}
+
+double ServingElementBytes(Precision p) {
+  switch (p) {
+    case Precision::kFp32:
+      return 4.0;
+    case Precision::kFp16:
+    case Precision::kBf16:
+      return 2.0;
+    case Precision::kFp8:
+    case Precision::kMxfp8:
+    case Precision::kInt8:
+      return 1.0;
+    case Precision::kFp4:
+      return 0.5;
+  }
+  return 2.0;
+}
+
+double WeightBytesPerDevice(const ModelSpec& model, const ServingSpec& s) {
+  const ParamCounts p = CountParams(model);
+  // Layers split over pipeline stages, each layer's matrices over tp (and experts over ep); embeddings and
+  // logits stay 16-bit and are split over tp.
+  const double layer_params = p.LayerParams(0, model.layers);
+  const double per_device_layers = layer_params / (static_cast<double>(s.tp) * s.pp * s.ep);
+  const double head = (p.embedding + p.logits) / s.tp;
+  return per_device_layers * ServingElementBytes(s.precision) + head * 2.0;
+}
+
+ServingSpec ParseServingSpec(YamlMap& m, const ClusterSpec& cluster, const ModelSpec& model) {
+  ServingSpec s;
+  if (auto v = m.OptChoice("precision", ServingPrecisionNames())) s.precision = *ParsePrecision(*v);
+  s.kv_precision = s.precision == Precision::kFp4 ? Precision::kFp8 : s.precision;
+  if (auto v = m.OptChoice("kv_precision", ServingPrecisionNames())) s.kv_precision = *ParsePrecision(*v);
+  const int replica_line = m.LineOf("replica");
+  if (auto r = m.OptMap("replica")) {
+    const Range degree = Range::Between(1, 1e6);
+    if (auto v = r->OptInteger("tp", degree)) s.tp = static_cast<int>(*v);
+    if (auto v = r->OptInteger("pp", degree)) s.pp = static_cast<int>(*v);
+    if (auto v = r->OptInteger("ep", degree)) s.ep = static_cast<int>(*v);
+    r->Finish();
+    if (model.heads % s.tp != 0) {
+      r->Fail("tp", fmt::format("model heads {} are not divisible by tp {}", model.heads, s.tp));
+    }
+    if (s.pp > model.layers) {
+      r->Fail("pp", fmt::format("{} pipeline stages for {} layers: each stage needs a layer", s.pp, model.layers));
+    }
+    if (s.ep > 1 && (!model.moe.enabled() || model.moe.experts % s.ep != 0)) {
+      r->Fail("ep", fmt::format("ep {} needs a mixture-of-experts model whose experts it divides", s.ep));
+    }
+  }
+  if (cluster.count % s.ReplicaDevices() != 0) {
+    m.Fail("replica", fmt::format("a copy of tp*pp*ep = {} devices does not divide cluster.count {}; the count "
+                                  "must be a whole number of copies",
+                                  s.ReplicaDevices(), cluster.count));
+  }
+  if (auto v = m.OptChoice("scheduler", {"continuous", "static"})) {
+    s.scheduler = *v == "static" ? BatchScheduler::kStatic : BatchScheduler::kContinuous;
+  }
+  if (auto v = m.OptChoice("router", {"least-loaded", "round-robin"})) {
+    s.router = *v == "round-robin" ? RouterPolicy::kRoundRobin : RouterPolicy::kLeastLoaded;
+  }
+  s.max_batch = m.OptIntegerOrAuto("max_batch", Range::Between(1, 1e6));
+  if (m.Has("chunked_prefill")) {
+    const YAML::Node node = m.node()["chunked_prefill"];
+    const std::string text = node.IsScalar() ? node.Scalar() : "";
+    if (text == "off" || text == "false") {
+      s.chunked_prefill = false;
+    } else if (text != "auto" && text != "on" && text != "true") {
+      s.max_tokens = m.Integer("chunked_prefill", Range::Between(16, 1e6));
+    }
+  }
+  if (auto v = m.OptInteger("max_tokens", Range::Between(16, 1e6))) s.max_tokens = *v;
+  if (auto kv = m.OptMap("kv_cache")) {
+    if (kv->Has("fraction") && !(kv->node()["fraction"].IsScalar() && kv->node()["fraction"].Scalar() == "auto")) {
+      s.kv_fraction = kv->Number("fraction", {0.0, 1.0, true});
+    }
+    if (auto v = kv->OptInteger("block_tokens", Range::Between(1, 4096))) s.block_tokens = *v;
+    kv->Finish();
+  }
+  s.iteration_overhead_s = m.OptQuantity("iteration_overhead", Dimension::kTime, Range::Between(0, 10))
+                               .value_or(kDefaultIterationOverheadS);
+  if (auto d = m.OptMap("disaggregation")) {
+    if (auto v = d->OptInteger("prefill_devices", Range::NonNegative()); v && *v > 0) {
+      d->Fail("prefill_devices", "disaggregated prefill and decode pools are not modelled yet; use 0");
+    }
+    d->Finish();
+  }
+  if (auto v = m.OptString("stack"); v && *v != "auto") {
+    m.Fail("stack", fmt::format("serving stack '{}': only 'auto' is available yet", *v));
+  }
+  m.Finish();
+
+  const double weights = WeightBytesPerDevice(model, s);
+  const double usable = cluster.accelerator.memory_capacity.value() * s.kv_fraction - kActivationReserveBytes;
+  if (weights >= usable) {
+    throw InputError(m.file(), replica_line,
+                     fmt::format("{} at {} needs {:.1f} GB of weights per device in a copy of tp*pp*ep = {}, but "
+                                 "{} holds {:.1f} GB usable ({:.0f}% of {:.0f} GB less a 2 GB reserve); {:.1f} GB "
+                                 "missing: use a larger copy or a narrower precision",
+                                 model.id, PrecisionName(s.precision), weights / 1e9, s.ReplicaDevices(),
+                                 cluster.accelerator.id, usable / 1e9, s.kv_fraction * 100,
+                                 cluster.accelerator.memory_capacity.value() / 1e9, (weights - usable) / 1e9));
+  }
+  return s;
+}
+
+double ActivationReserveBytes() { return kActivationReserveBytes; }
+
+}  // namespace fleetsim

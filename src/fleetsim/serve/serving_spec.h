@@ -1,0 +1,56 @@
+// ServingSpec: the scenario's `serving:` section (DESIGN §3), validated against the cluster and the model: the
+// precision of weights and KV cache, one model copy's shape (`replica`), the batching scheduler, the paged KV
+// cache and chunked prefill. A copy that does not divide the cluster or whose weights do not fit in its memory
+// is refused here, at the key's line.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fleetsim/catalog/model.h"
+#include "fleetsim/core/precision.h"
+#include "fleetsim/scenario/cluster_spec.h"
+
+namespace fleetsim {
+
+class YamlMap;
+
+enum class BatchScheduler { kContinuous, kStatic };
+enum class RouterPolicy { kLeastLoaded, kRoundRobin };
+
+struct ServingSpec {
+  Precision precision = Precision::kBf16;     // weights and GEMM inputs
+  Precision kv_precision = Precision::kBf16;  // KV cache elements
+  int tp = 1;
+  int pp = 1;
+  int ep = 1;
+  BatchScheduler scheduler = BatchScheduler::kContinuous;
+  RouterPolicy router = RouterPolicy::kLeastLoaded;
+  std::optional<int64_t> max_batch;  // sequences in flight per copy; empty: as many as the KV cache holds
+  int64_t max_tokens = 8192;         // tokens per iteration (prefill chunks + decodes) per copy
+  bool chunked_prefill = true;       // false: a prompt prefills whole, in one iteration
+  double kv_fraction = 0.9;          // share of device memory the weights, activations and KV cache may use
+  int64_t block_tokens = 16;         // tokens per KV-cache block
+  // Fixed host-side cost of one iteration (scheduling, sampling, kernel launches not overlapped). Documented in
+  // docs/serve.md; one value, not per case.
+  double iteration_overhead_s = 0.0;
+
+  int64_t ReplicaDevices() const { return static_cast<int64_t>(tp) * pp * ep; }
+};
+
+// Parses `serving:`; checks the copy against the cluster (divides the count) and the model (heads, layers,
+// experts, weights in memory).
+ServingSpec ParseServingSpec(YamlMap& map, const ClusterSpec& cluster, const ModelSpec& model);
+
+// Bytes of one weight or KV element at a serving precision (fp4: half a byte).
+double ServingElementBytes(Precision p);
+// Weight bytes one device of the copy holds.
+double WeightBytesPerDevice(const ModelSpec& model, const ServingSpec& serving);
+// The serving precisions accepted by `serving.precision`.
+const std::vector<std::string>& ServingPrecisionNames();
+// Bytes per device kept for activations and workspace beside weights and KV cache.
+double ActivationReserveBytes();
+
+}  // namespace fleetsim

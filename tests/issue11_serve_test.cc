@@ -1,0 +1,156 @@
+// Issue 11: `fleetsim serve` on the example scenario (DESIGN §4 JSON keys, deterministic with the seed), replay of
+// the Azure conversation trace (doubling the copies lowers p99 TTFT), `load: max-under-slo`, and bad input in
+// `serving:` / `workload:` or the trace file getting exit code 2 with `file:line: error:`.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "cli_test_util.h"
+#include "fleetsim/core/error.h"
+#include "fleetsim/serve/request_mix.h"
+
+namespace fleetsim {
+namespace {
+
+using testing::CliRun;
+
+const std::string kExample = std::string(FLEETSIM_SOURCE_DIR) + "/examples/serve-llama3-70b-h100.yaml";
+const std::string kConvTrace =
+    std::string(FLEETSIM_SOURCE_DIR) + "/../shared/traces/azure-llm-inference-2023/conv.csv";
+
+const char* kHeader =
+    "name: serve-case\n"                        // line 1
+    "cluster: {accelerator: h100, count: 8}\n"  // line 2
+    "model: llama3-70b\n";                      // line 3
+
+CliRun ServeOn(const std::string& name, const std::string& body, std::vector<std::string> more = {}) {
+  const std::string path = testing::WriteTempFile("fleetsim_issue11_" + name + ".yaml", kHeader + body);
+  std::vector<std::string> args = {"serve", path};
+  args.insert(args.end(), more.begin(), more.end());
+  return testing::RunFleetsim(args);
+}
+
+void ExpectBadInput(const CliRun& r, const std::string& line, const std::string& words) {
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find(line + ": error:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(words), std::string::npos) << r.err;
+}
+
+TEST(Issue11, ExampleJsonHasTheDesignKeysAndIsDeterministic) {
+  const CliRun a = testing::RunFleetsim({"serve", kExample, "--format", "json"});
+  ASSERT_EQ(a.code, 0) << a.err;
+  const nlohmann::json j = nlohmann::json::parse(a.out);
+  for (const char* key : {"output_tokens_per_s", "requests_per_s", "ttft_s", "tpot_s", "e2e_s", "slo_attainment",
+                          "max_rate_under_slo_per_s", "batch", "kv_cache_utilization", "energy_j_per_token",
+                          "usd_per_million_tokens"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  for (const char* key : {"p50", "p90", "p99"}) EXPECT_TRUE(j["ttft_s"].contains(key)) << key;
+  EXPECT_GT(j["output_tokens_per_s"].get<double>(), 0);
+  EXPECT_LE(j["ttft_s"]["p50"].get<double>(), j["ttft_s"]["p99"].get<double>());
+  EXPECT_GT(j["batch"]["mean"].get<double>(), 1.0);
+  EXPECT_GT(j["kv_cache_utilization"].get<double>(), 0.0);
+  const CliRun b = testing::RunFleetsim({"serve", kExample, "--format", "json"});
+  EXPECT_EQ(a.out, b.out);
+  const CliRun other_seed =
+      testing::RunFleetsim({"serve", kExample, "--format", "json", "--set", "workload.seed=2"});
+  EXPECT_NE(a.out, other_seed.out);
+}
+
+TEST(Issue11, RequestsOutWritesOneRowPerRequest) {
+  const std::string csv = (std::filesystem::temp_directory_path() / "fleetsim_issue11_requests.csv").string();
+  const CliRun r =
+      testing::RunFleetsim({"serve", kExample, "--set", "workload.requests=50", "--requests-out", csv});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream in(csv);
+  int lines = 0;
+  for (std::string line; std::getline(in, line);) ++lines;
+  EXPECT_EQ(lines, 51);
+}
+
+double P99Ttft(const std::string& name, int count) {
+  const CliRun r = ServeOn(name,
+                           "serving: {precision: fp8, replica: {tp: 2}}\n"
+                           "workload: {trace: " +
+                               kConvTrace + "}\n",
+                           {"--format", "json", "--set", "cluster.count=" + std::to_string(count)});
+  EXPECT_EQ(r.code, 0) << r.err;
+  if (r.code != 0) return 0;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_GT(j["requests"].get<int>(), 19000);  // every row of the hour
+  return j["ttft_s"]["p99"].get<double>();
+}
+
+TEST(Issue11, AzureConversationTraceDoublingCopiesLowersP99Ttft) {
+  if (!std::filesystem::exists(kConvTrace)) GTEST_SKIP() << "no shared trace at " << kConvTrace;
+  const double four = P99Ttft("conv4", 8);
+  const double eight = P99Ttft("conv8", 16);
+  EXPECT_GT(four, 0);
+  EXPECT_LT(eight, four);
+}
+
+TEST(Issue11, MaxUnderSloFindsARateMeetingTheTpotLimit) {
+  const CliRun r = ServeOn("maxslo",
+                           "serving: {precision: fp8, replica: {tp: 2}}\n"
+                           "workload: {preset: mlperf-llama2-70b, load: max-under-slo, requests: 600,\n"
+                           "           slo: {ttft_p99: \"2s\", tpot_p99: \"40ms\"}}\n",
+                           {"--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_GT(j["max_rate_under_slo_per_s"].get<double>(), 0.0);
+  EXPECT_LE(j["tpot_s"]["p99"].get<double>(), 0.040);
+  EXPECT_LE(j["ttft_s"]["p99"].get<double>(), 2.0);
+}
+
+TEST(Issue11, BadServingInputNamesTheLine) {
+  ExpectBadInput(ServeOn("replica", "serving:\n  replica: {tp: 3}\nworkload: {requests: 10}\n"), ":5",
+                 "not divisible");
+  ExpectBadInput(ServeOn("divide", "serving:\n  replica: {tp: 8, pp: 3}\nworkload: {requests: 10}\n"), ":5",
+                 "does not divide");
+  ExpectBadInput(ServeOn("fit", "serving:\n  precision: bf16\n  replica: {tp: 1}\nworkload: {requests: 10}\n"),
+                 ":6", "GB missing");
+  ExpectBadInput(ServeOn("unknown", "serving:\n  precison: fp8\nworkload: {requests: 10}\n"), ":5", "precison");
+  ExpectBadInput(ServeOn("prec", "serving:\n  precision: int3\nworkload: {requests: 10}\n"), ":5", "int3");
+}
+
+TEST(Issue11, BadWorkloadInputNamesTheLine) {
+  const std::string serving = "serving: {precision: fp8, replica: {tp: 2}}\n";  // line 4
+  ExpectBadInput(ServeOn("rate0", serving + "workload:\n  arrival: poisson\n  rate: \"0/s\"\n"), ":7", "above 0");
+  ExpectBadInput(ServeOn("rateneg", serving + "workload:\n  arrival: poisson\n  rate: -3\n"), ":7", "above 0");
+  ExpectBadInput(ServeOn("slo", serving + "workload:\n  slo: {ttft_p99: 2}\n"), ":6", "no unit");
+  ExpectBadInput(ServeOn("preset", serving + "workload:\n  preset: mlperf-llama9\n"), ":6",
+                 "unknown request preset");
+  ExpectBadInput(ServeOn("key", serving + "workload:\n  requets: 5\n"), ":6", "requets");
+  ExpectBadInput(ServeOn("len", serving + "workload:\n  input_tokens: {mean: 500, max: 100}\n"), ":6", "mean");
+}
+
+TEST(Issue11, BadTraceRowNamesItsLine) {
+  const std::string trace = testing::WriteTempFile(
+      "fleetsim_issue11_bad.csv",
+      "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.68,374,44\n2023-11-16 18:15:47.00,abc,10\n");
+  const CliRun r =
+      ServeOn("trace", "serving: {precision: fp8, replica: {tp: 2}}\nworkload: {trace: " + trace + "}\n");
+  ExpectBadInput(r, trace + ":3", "ContextTokens 'abc'");
+  const std::string order = testing::WriteTempFile(
+      "fleetsim_issue11_order.csv",
+      "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.68,374,44\n2023-11-16 18:15:40.00,10,10\n");
+  ExpectBadInput(
+      ServeOn("order", "serving: {precision: fp8, replica: {tp: 2}}\nworkload: {trace: " + order + "}\n"),
+      order + ":3", "time order");
+  EXPECT_THROW(ParseRequestTrace("a,b\n1,2\n", "t.csv"), InputError);
+}
+
+TEST(Issue11, TraceTimestampsCrossMidnight) {
+  const std::vector<Request> r = ParseRequestTrace(
+      "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-12-31 23:59:59.5,10,0\n2024-01-01 00:00:00.5,20,5\n",
+      "t.csv");
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_NEAR(r[1].arrival_s, 1.0, 1e-9);
+  EXPECT_EQ(r[0].output_tokens, 1);
+}
+
+}  // namespace
+}  // namespace fleetsim

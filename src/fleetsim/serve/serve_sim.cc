@@ -94,8 +94,13 @@ class Simulator final : public EventHandler {
       replicas_[r].waiting.push_back(static_cast<int32_t>(next_));
       run_.requests[next_].replica = static_cast<int32_t>(r);
       ++next_;
+      if (!replicas_[r].busy) idle_touched_.push_back(r);
+    }
+    // Copies start once every request of this instant has been routed, so a burst (offline) forms one batch.
+    for (size_t r : idle_touched_) {
       if (!replicas_[r].busy) StartIteration(r);
     }
+    idle_touched_.clear();
     if (next_ < requests_.size()) engine_.Schedule(At(requests_[next_].arrival_s), this, kArrival);
   }
 
@@ -242,6 +247,7 @@ class Simulator final : public EventHandler {
   ServeRun run_;
   size_t next_ = 0;
   size_t round_robin_ = 0;
+  std::vector<size_t> idle_touched_;                // idle copies that received requests at this instant
   std::unordered_map<int32_t, int64_t> recompute_;  // preempted request -> tokens to prefill again
 };
 
@@ -249,8 +255,11 @@ class Simulator final : public EventHandler {
 
 int64_t KvBlocksPerReplica(const ClusterSpec& cluster, const ModelSpec& model, const ServingSpec& serving,
                            double kv_bytes_per_token_device) {
-  const double free = cluster.accelerator.memory_capacity.value() * serving.kv_fraction -
-                      WeightBytesPerDevice(model, serving) - ActivationReserveBytes();
+  // As TensorRT-LLM's kv_cache_free_gpu_mem_fraction and vLLM's profiling do: the KV cache takes a fraction of
+  // the memory left once weights and activations are placed.
+  const double free = (cluster.accelerator.memory_capacity.value() - WeightBytesPerDevice(model, serving) -
+                       ActivationReserveBytes()) *
+                      serving.kv_fraction;
   const double per_block = kv_bytes_per_token_device * static_cast<double>(serving.block_tokens);
   return std::max<int64_t>(0, static_cast<int64_t>(std::floor(free / per_block)));
 }

@@ -116,14 +116,14 @@ ServingSpec ParseServingSpec(YamlMap& m, const ClusterSpec& cluster, const Model
   m.Finish();
 
   const double weights = WeightBytesPerDevice(model, s);
-  const double usable = cluster.accelerator.memory_capacity.value() * s.kv_fraction - kActivationReserveBytes;
+  const double usable = cluster.accelerator.memory_capacity.value() - kActivationReserveBytes;
   if (weights >= usable) {
     throw InputError(m.file(), replica_line,
                      fmt::format("{} at {} needs {:.1f} GB of weights per device in a copy of tp*pp*ep = {}, but "
-                                 "{} holds {:.1f} GB usable ({:.0f}% of {:.0f} GB less a 2 GB reserve); {:.1f} GB "
+                                 "{} holds {:.1f} GB usable ({:.0f} GB less a 2 GB activation reserve); {:.1f} GB "
                                  "missing: use a larger copy or a narrower precision",
                                  model.id, PrecisionName(s.precision), weights / 1e9, s.ReplicaDevices(),
-                                 cluster.accelerator.id, usable / 1e9, s.kv_fraction * 100,
+                                 cluster.accelerator.id, usable / 1e9,
                                  cluster.accelerator.memory_capacity.value() / 1e9, (weights - usable) / 1e9));
   }
   return s;

@@ -50,11 +50,19 @@ ServeMetrics Summarize(const ServeRun& run, const WorkloadSpec& w) {
     met += ok ? 1 : 0;
   }
   m.makespan_s = end - start;
-  if (m.makespan_s > 0) {
-    m.output_tokens_per_s = tokens / m.makespan_s;
-    m.requests_per_s = static_cast<double>(run.requests.size()) / m.makespan_s;
-    m.busy_fraction = run.busy_seconds / (m.makespan_s * static_cast<double>(run.replicas));
+  // Offline: everything served over the makespan. Arriving load (Poisson, trace): the rate served in steady
+  // state, over the window in which requests arrive (the drain after the last arrival is not load); a run
+  // that falls behind shows it in its latencies.
+  double window = m.makespan_s;
+  if (w.arrival != ArrivalProcess::kOffline && run.requests.size() > 1) {
+    window = run.requests.back().arrival_s - run.requests.front().arrival_s;
+    window *= static_cast<double>(run.requests.size()) / static_cast<double>(run.requests.size() - 1);
   }
+  if (window > 0) {
+    m.output_tokens_per_s = tokens / window;
+    m.requests_per_s = static_cast<double>(run.requests.size()) / window;
+  }
+  if (m.makespan_s > 0) m.busy_fraction = run.busy_seconds / (m.makespan_s * static_cast<double>(run.replicas));
   m.ttft_s = Summary(std::move(ttft));
   m.tpot_s = Summary(std::move(tpot));
   m.e2e_s = Summary(std::move(e2e));

@@ -47,7 +47,8 @@ ServeResult EvaluateServing(const Scenario& s) {
     offline.arrival = ArrivalProcess::kOffline;
     const ServeRun ceiling_run =
         SimulateServing(s.cluster, s.model, *s.serving, stack, GenerateRequests(offline, 0.0, count));
-    double hi = Summarize(ceiling_run, w).requests_per_s * 1.05;
+    double hi = Summarize(ceiling_run, offline).requests_per_s * 1.05;
+    FLEETSIM_CHECK(hi > 0);
     double lo = 0.0;
     std::optional<Probe> best;
     for (int i = 0; i < kBisectionSteps; ++i) {

@@ -10,7 +10,9 @@
 
 #include "cli_test_util.h"
 #include "fleetsim/core/error.h"
+#include "fleetsim/scenario/scenario.h"
 #include "fleetsim/serve/request_mix.h"
+#include "fleetsim/serve/serve_run.h"
 
 namespace fleetsim {
 namespace {
@@ -150,6 +152,39 @@ TEST(Issue11, TraceTimestampsCrossMidnight) {
   ASSERT_EQ(r.size(), 2u);
   EXPECT_NEAR(r[1].arrival_s, 1.0, 1e-9);
   EXPECT_EQ(r[0].output_tokens, 1);
+}
+
+}  // namespace
+}  // namespace fleetsim
+
+namespace fleetsim {
+namespace {
+
+// A KV cache too small for the offered batch: decodes preempt the newest sequences, which recompute and still
+// finish; every request gets its tokens, in order (arrival <= first token <= finish).
+TEST(Issue11, PreemptionWhenTheKvCacheFillsStillFinishesEveryRequest) {
+  const std::string yaml = std::string(kHeader) +
+                           "serving: {precision: fp8, replica: {tp: 8}, kv_cache: {fraction: 0.01}}\n"
+                           "workload: {input_tokens: 1000, output_tokens: 1000, requests: 64}\n";
+  const Scenario s = Scenario::Parse(yaml, "preempt.yaml");
+  const ServeResult r = EvaluateServing(s);
+  EXPECT_GT(r.run.preemptions, 0);
+  ASSERT_EQ(r.run.requests.size(), 64u);
+  for (const RequestOutcome& o : r.run.requests) {
+    EXPECT_GE(o.first_token_s, o.arrival_s);
+    EXPECT_GT(o.finish_s, o.first_token_s);
+  }
+  EXPECT_LE(r.metrics.kv_cache_utilization, 1.0);
+}
+
+TEST(Issue11, StaticBatchesRunToCompletion) {
+  const std::string yaml = std::string(kHeader) +
+                           "serving: {precision: fp8, replica: {tp: 8}, scheduler: static, max_batch: 16}\n"
+                           "workload: {input_tokens: 128, output_tokens: 64, requests: 32}\n";
+  const ServeResult r = EvaluateServing(Scenario::Parse(yaml, "static.yaml"));
+  EXPECT_EQ(r.metrics.batch_max, 16);
+  // Two batches one after the other: the second batch's first tokens come after the first batch finished.
+  EXPECT_GT(r.run.requests[31].first_token_s, r.run.requests[0].finish_s);
 }
 
 }  // namespace

@@ -121,6 +121,36 @@ TEST(Issue9ValidateCli, CatalogOverlayChangesOnlyWhatItNames) {
   EXPECT_DOUBLE_EQ(j["step_time_s"].get<double>(), base);
 }
 
+TEST(Issue9ValidateCli, AnOverlayGivingEfficienciesMakesAnAcceleratorCalibrated) {
+  // H800 borrows H100's calibration in the built-in catalog; an overlay with efficiencies of its own (what
+  // `calibrate` writes for a user's H800 runs) makes it calibrated, and no output says it borrows H100's.
+  std::string h800 = kScenario;
+  h800.replace(h800.find("h100"), 4, "h800");
+  const std::string scenario = WriteTempFile("issue9-h800.yaml", h800);
+  const auto before = RunFleetsim({"estimate", scenario, "--format", "json"});
+  ASSERT_EQ(before.code, 0) << before.err;
+  EXPECT_FALSE(nlohmann::json::parse(before.out)["calibrated"].get<bool>());
+  EXPECT_EQ(nlohmann::json::parse(before.out)["calibration_relative"], "h100");
+
+  const std::string own = WriteTempFile("issue9-h800-own.yaml", "calibration:\n  h800: {matmul: 0.7}\n");
+  const auto json = RunFleetsim({"estimate", scenario, "--format", "json", "--catalog-overlay", own});
+  ASSERT_EQ(json.code, 0) << json.err;
+  const auto j = nlohmann::json::parse(json.out);
+  EXPECT_TRUE(j["calibrated"].get<bool>());
+  EXPECT_TRUE(j["calibration_relative"].is_null());
+  const auto text = RunFleetsim({"estimate", scenario, "--catalog-overlay", own});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_EQ(text.out.find("uncalibrated"), std::string::npos) << text.out;
+  EXPECT_NE(RunFleetsim({"estimate", scenario}).out.find("uncalibrated: h800"), std::string::npos);
+
+  // An overlay that names a relative again, or gives only a reason, leaves it borrowing.
+  const std::string reason =
+      WriteTempFile("issue9-h800-reason.yaml", "calibration:\n  h800: {reason: \"mine\"}\n");
+  const auto r = RunFleetsim({"estimate", scenario, "--format", "json", "--catalog-overlay", reason});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(nlohmann::json::parse(r.out)["calibrated"].get<bool>());
+}
+
 TEST(Issue9ValidateCli, ABadOverlayIsAFileLineErrorAndExitTwo) {
   const std::string bad = WriteTempFile("issue9-bad-overlay.yaml", "calibration:\n  h100:\n    matmull: 0.7\n");
   for (const char* command : {"estimate", "search", "cost", "reliability"}) {

@@ -1,7 +1,7 @@
-// `fleetsim calibrate --cases runs.csv [--accelerator ID] [--fit a,b] [--out overlay.yaml]`: fits one
-// accelerator's efficiency parameters to a user's measured training runs (validate/calibrator.h, NLopt) and writes
-// them as a catalog overlay that every command takes with --catalog-overlay. Prints the fitted parameters, each
-// case before and after the fit, and the fit's and the leave-one-out |error|.
+// `fleetsim calibrate --cases runs.csv [--accelerator ID] [--stack ID] [--fit a,b] [--out overlay.yaml]`: fits one
+// accelerator's efficiency parameters (and its stack's jitter) to a user's measured training runs (NLopt) and
+// writes them as a catalog overlay that every command takes with --catalog-overlay. Prints the fitted parameters,
+// each case before and after the fit, and the fit's and the leave-one-out |error|.
 #include <fmt/format.h>
 
 #include <fstream>
@@ -22,6 +22,7 @@ struct CalibrateOptions {
   CommonOptions common;  // --format and --catalog-overlay; the report goes to standard output
   std::string cases;
   std::string accelerator;
+  std::string stack;
   std::string fit;
   std::string overlay;  // --out
   bool no_loo = false;
@@ -45,13 +46,15 @@ nlohmann::json SummaryJson(const ErrorSummary& s) {
 }
 
 std::string Text(const CalibrationResult& r, const std::string& cases_file) {
-  std::string out = fmt::format("fleetsim calibrate: {} fitted to {} case(s) of {}\n{}, {} evaluations\n\n",
-                                r.accelerator, r.cases.size(), cases_file, r.algorithm, r.evaluations);
+  std::string out = fmt::format("fleetsim calibrate: {}{} fitted to {} case(s) of {}\n{}, {} evaluations\n\n",
+                                r.accelerator, r.stack.empty() ? "" : " and stack " + r.stack + "'s jitter",
+                                r.cases.size(), cases_file, r.algorithm, r.evaluations);
   Table params({"parameter", "catalog", "fitted", "change", "sensitivity"});
   for (const FittedField& f : r.fields) {
     const FitParameter* p = FindFitParameter(f.name);
     params.AddRow({f.name, p->Display(f.start), p->Display(f.fitted),
-                   fmt::format("{:+.1f}%", 100 * (f.fitted / f.start - 1)), fmt::format("{:.3f}", f.sensitivity)});
+                   f.start > 0 ? fmt::format("{:+.1f}%", 100 * (f.fitted / f.start - 1)) : "-",
+                   fmt::format("{:.3f}", f.sensitivity)});
   }
   out += params.RenderText();
   out += "\n";
@@ -90,6 +93,7 @@ nlohmann::json Json(const CalibrationResult& r, const std::string& overlay_yaml)
          {"left_out_error", c.left_out ? nlohmann::json(*c.left_out / c.measured - 1) : nlohmann::json()}});
   }
   return {{"accelerator", r.accelerator},
+          {"stack", r.stack.empty() ? nlohmann::json() : nlohmann::json(r.stack)},
           {"algorithm", r.algorithm},
           {"evaluations", r.evaluations},
           {"fields", fields},
@@ -110,8 +114,11 @@ Command AddCalibrateCommand(CLI::App& root) {
   cmd->add_option("--cases", o->cases, "your measured training runs, in the columns of validation/training.csv")
       ->required();
   cmd->add_option("--accelerator", o->accelerator, "the accelerator to fit (default: the one the cases run on)");
+  cmd->add_option("--stack", o->stack,
+                  "the software stack whose jitter to fit (default: the one stack the cases run on)");
   cmd->add_option("--fit", o->fit,
-                  "comma-separated parameters to fit, e.g. matmul,attention (default: those the cases exercise)");
+                  "comma-separated parameters to fit, e.g. matmul,attention,jitter (default: those the cases "
+                  "exercise; jitter when the cases run at several data-parallel sizes)");
   cmd->add_option("--out", o->overlay, "write the fitted parameters as a catalog overlay YAML to FILE");
   cmd->add_flag("--no-leave-one-out", o->no_loo, "skip the leave-one-out refits");
   cmd->add_option("--format", o->common.format, "output format")
@@ -122,6 +129,7 @@ Command AddCalibrateCommand(CLI::App& root) {
     const std::shared_ptr<const Catalog> catalog = o->common.LoadCatalog();
     CalibrationOptions options;
     options.accelerator = o->accelerator;
+    options.stack = o->stack;
     options.fields = SplitList(o->fit);
     options.leave_one_out = !o->no_loo;
     const CalibrationResult r = Calibrate(LoadTrainingCases(o->cases, *catalog), *catalog, options);

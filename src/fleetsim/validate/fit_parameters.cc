@@ -7,7 +7,9 @@
 namespace fleetsim {
 namespace {
 
-// Fractions of a peak are fitted in (0.05, 1); the fixed cost of one kernel in (0.1 us, 100 us).
+// Fractions of a peak are fitted in (0.05, 1); the fixed cost of one kernel in (0.1 us, 100 us); a stack's jitter
+// (coefficient of variation of one device's step time) in (0.01%, 50%), the range data/stacks.yaml allows above
+// zero, probed from 1%.
 // clang-format off
 const std::vector<FitParameter> kParameters = {
     {"matmul",          &ComputeEfficiency::matmul,          0.05, 1.0,    true},
@@ -17,30 +19,39 @@ const std::vector<FitParameter> kParameters = {
     {"attention",       &ComputeEfficiency::attention,       0.05, 1.0,    true},
     {"memory",          &ComputeEfficiency::memory,          0.05, 1.0,    true},
     {"kernel_overhead", &ComputeEfficiency::kernel_overhead, 1e-7, 1e-4,   true},
+    {"jitter",          &StackSpec::jitter,                  1e-4, 0.5,    true, 0.01},
 };
 // clang-format on
 
 }  // namespace
 
-double FitParameter::Get(const ComputeEfficiency& e) const {
+bool FitParameter::OfStack() const { return std::holds_alternative<double StackSpec::*>(member); }
+
+double FitParameter::Get(const FitValues& v) const {
   return std::visit(
-      [&](auto m) {
-        if constexpr (std::is_same_v<decltype(m), double ComputeEfficiency::*>) {
-          return e.*m;
+      [&](auto m) -> double {
+        using M = decltype(m);
+        if constexpr (std::is_same_v<M, double ComputeEfficiency::*>) {
+          return v.efficiency.*m;
+        } else if constexpr (std::is_same_v<M, Seconds ComputeEfficiency::*>) {
+          return (v.efficiency.*m).value();
         } else {
-          return (e.*m).value();
+          return v.stack.*m;
         }
       },
       member);
 }
 
-void FitParameter::Set(ComputeEfficiency& e, double value) const {
+void FitParameter::Set(FitValues& v, double value) const {
   std::visit(
       [&](auto m) {
-        if constexpr (std::is_same_v<decltype(m), double ComputeEfficiency::*>) {
-          e.*m = value;
+        using M = decltype(m);
+        if constexpr (std::is_same_v<M, double ComputeEfficiency::*>) {
+          v.efficiency.*m = value;
+        } else if constexpr (std::is_same_v<M, Seconds ComputeEfficiency::*>) {
+          v.efficiency.*m = Seconds(value);
         } else {
-          e.*m = Seconds(value);
+          v.stack.*m = value;
         }
       },
       member);

@@ -13,6 +13,7 @@ void ParseStack(YamlMap& m, StackSpec& s) {
   if (auto v = m.OptBool("tp_overlap")) s.tp_overlap = *v;
   if (auto v = m.OptBool("dp_overlap")) s.dp_overlap = *v;
   if (auto v = m.OptBool("pp_overlap")) s.pp_overlap = *v;
+  if (auto v = m.OptBool("ep_overlap")) s.ep_overlap = *v;
   if (auto v = m.OptChoice("gradients", {"fp32", "bf16"})) s.gradient_bytes = *v == "fp32" ? 4.0 : 2.0;
   if (auto v = m.OptChoice("gradient_accumulation", {"sharded", "full"})) {
     s.sharded_gradient_accumulation = *v == "sharded";

@@ -37,6 +37,10 @@ struct StackSpec {
   // False: each model chunk's transfer is waited for (Megatron-LM's 2021 schedule), so interleaving pays vpp
   // transfers per micro-batch.
   bool pp_overlap = true;
+  // Expert-parallel dispatch and combine all-to-all of one micro-batch run while another micro-batch computes
+  // (DeepSeek-V3's DualPipe, Megatron-Core's overlapped MoE all-to-all): only what exceeds a MoE layer's compute
+  // stays exposed. Needs two micro-batches in flight. False: every all-to-all is waited for.
+  bool ep_overlap = false;
   // Bytes per gradient value in the gradient buffer and the data-parallel reduction (4: fp32 main gradients;
   // 2: reduced in bf16/fp16).
   double gradient_bytes = 4.0;

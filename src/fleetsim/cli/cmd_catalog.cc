@@ -164,6 +164,7 @@ void ShowStacks(const Catalog& c, OutputFormat format, std::ostream& out) {
                       {"tp_overlap", s.tp_overlap},
                       {"dp_overlap", s.dp_overlap},
                       {"pp_overlap", s.pp_overlap},
+                      {"ep_overlap", s.ep_overlap},
                       {"gradient_bytes", s.gradient_bytes},
                       {"gradient_accumulation", s.sharded_gradient_accumulation ? "sharded" : "full"},
                       {"quantized_saved_inputs", s.quantized_saved_inputs},
@@ -176,14 +177,15 @@ void ShowStacks(const Catalog& c, OutputFormat format, std::ostream& out) {
     out << nlohmann::json{{"stacks", rows}}.dump(2) << "\n";
     return;
   }
-  Table t({"id", "fused attn", "tp overlap", "dp overlap", "pp async", "grads", "grad accum", "8-bit inputs",
-           "8-bit gather", "default for"});
+  Table t({"id", "fused attn", "tp overlap", "dp overlap", "pp async", "ep overlap", "grads", "grad accum",
+           "8-bit inputs", "8-bit gather", "default for"});
   for (const StackSpec& s : c.stacks()) {
     std::string defaults;
     for (const std::string& id : s.default_for) defaults += (defaults.empty() ? "" : " ") + id;
     t.AddRow({s.id, yes(s.fused_attention), yes(s.tp_overlap), yes(s.dp_overlap), yes(s.pp_overlap),
-              s.gradient_bytes >= 4 ? "fp32" : "bf16", s.sharded_gradient_accumulation ? "sharded" : "full",
-              yes(s.quantized_saved_inputs), yes(s.quantized_param_gather), defaults.empty() ? "-" : defaults});
+              yes(s.ep_overlap), s.gradient_bytes >= 4 ? "fp32" : "bf16",
+              s.sharded_gradient_accumulation ? "sharded" : "full", yes(s.quantized_saved_inputs),
+              yes(s.quantized_param_gather), defaults.empty() ? "-" : defaults});
   }
   out << (format == OutputFormat::kCsv ? t.RenderCsv() : t.RenderText());
 }

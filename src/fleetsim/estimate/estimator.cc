@@ -74,7 +74,12 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
   const Seconds layer_compute = mix(costs.dense.Compute(), costs.moe.Compute());
   const Seconds layer_tp = mix(costs.dense.tp_comm, costs.moe.tp_comm);
   const Seconds layer_cp = mix(costs.dense.cp_comm, costs.moe.cp_comm);
-  const Seconds layer_ep = mix(costs.dense.ep_comm, costs.moe.ep_comm);
+  const double m = static_cast<double>(plan.MicroBatches(training_.global_batch));
+  // With ep_overlap, a MoE layer's all-to-all hides behind another micro-batch's compute of that layer.
+  const bool ep_hidden = training_.stack.ep_overlap && m > 1;
+  const Seconds moe_ep =
+      ep_hidden ? std::max(Seconds(0), costs.moe.ep_comm - costs.moe.Compute()) : costs.moe.ep_comm;
+  const Seconds layer_ep = mix(costs.dense.ep_comm, moe_ep);
   const Seconds layer_total = layer_compute + layer_tp + layer_cp + layer_ep;
   const Seconds head = costs.head.compute;
 
@@ -100,7 +105,6 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
   }
   const Seconds stage_compute = layer_compute * stage_layers + (head_on_busiest ? head : Seconds(0));
   const Seconds average_stage = (layer_total * static_cast<double>(layers) + head) / static_cast<double>(plan.pp);
-  const double m = static_cast<double>(plan.MicroBatches(training_.global_batch));
 
   StepBreakdown b;
   b.compute = stage_compute * m;

@@ -83,16 +83,31 @@ void ParseAccelerator(YamlMap& m, Accelerator& acc) {
 
 void ParseComputeEfficiency(YamlMap& m, ComputeEfficiency& eff) {
   const Range frac{0.0, 1.0, true};
-  if (auto v = m.OptNumber("matmul", frac)) eff.matmul = *v;
-  if (auto v = m.OptNumber("fp8_matmul", frac)) eff.fp8_matmul = *v;
-  if (auto v = m.OptNumber("int8_matmul", frac)) eff.int8_matmul = *v;
-  if (auto v = m.OptNumber("fp4_matmul", frac)) eff.fp4_matmul = *v;
-  if (auto v = m.OptNumber("attention", frac)) eff.attention = *v;
-  if (auto v = m.OptNumber("memory", frac)) eff.memory = *v;
+  bool own = false;  // the entry gives figures of its own
+  auto set = [&](double& field, std::optional<double> v) {
+    if (!v) return;
+    field = *v;
+    own = true;
+  };
+  set(eff.matmul, m.OptNumber("matmul", frac));
+  set(eff.fp8_matmul, m.OptNumber("fp8_matmul", frac));
+  set(eff.int8_matmul, m.OptNumber("int8_matmul", frac));
+  set(eff.fp4_matmul, m.OptNumber("fp4_matmul", frac));
+  set(eff.attention, m.OptNumber("attention", frac));
+  set(eff.memory, m.OptNumber("memory", frac));
   if (auto v = m.OptQuantity("kernel_overhead", Dimension::kTime, Range::NonNegative())) {
     eff.kernel_overhead = Seconds(*v);
+    own = true;
   }
-  if (auto v = m.OptString("relative")) eff.relative = *v;
+  if (auto v = m.OptString("relative")) {
+    eff.relative = *v;
+  } else if (own) {
+    // Figures of its own without a `relative` (e.g. a `fleetsim calibrate` overlay fitted to the user's runs on
+    // this accelerator): it is calibrated now and no longer borrows a relative's parameters; those it does not
+    // give keep the values it had.
+    eff.relative.clear();
+    eff.reason.clear();
+  }
   if (auto v = m.OptString("reason")) eff.reason = *v;
 }
 

@@ -62,7 +62,8 @@ struct Accelerator {
 
 // Reads an `accelerators:` entry (every key optional, applied onto `acc`), then checks required figures.
 void ParseAccelerator(YamlMap& map, Accelerator& acc);
-// Reads one accelerator's `calibration.yaml` entry onto its efficiency parameters.
+// Reads one accelerator's `calibration.yaml` entry onto its efficiency parameters. An entry with figures of its
+// own and no `relative` makes the accelerator calibrated (it stops borrowing a relative's parameters).
 void ParseComputeEfficiency(YamlMap& map, ComputeEfficiency& eff);
 
 }  // namespace fleetsim

@@ -122,14 +122,6 @@ Catalog Catalog::FromTexts(const std::vector<std::pair<std::string, std::string>
                                               *relative, it->efficiency.relative));
         }
         acc.efficiency = it->efficiency;
-      } else if (entry->Has("matmul") || entry->Has("fp8_matmul") || entry->Has("int8_matmul") ||
-                 entry->Has("fp4_matmul") || entry->Has("attention") || entry->Has("memory") ||
-                 entry->Has("kernel_overhead")) {
-        // Efficiencies of its own without a `relative` (a `fleetsim calibrate` overlay fitted to the user's runs
-        // on this accelerator): it is calibrated now and no longer borrows a relative's parameters; those it
-        // does not give keep the values it had.
-        acc.efficiency.relative.clear();
-        acc.efficiency.reason.clear();
       }
       ParseComputeEfficiency(*entry, acc.efficiency);
       entry->Finish();

@@ -23,6 +23,9 @@ FlopRate Accelerator::Peak(Precision p) const {
   return peak_bf16;
 }
 
+// Memory and link bandwidths: 1 MB/s to 1 PB/s per device.
+const Range kLinkRange = Range::Between(1e6, 1e15);
+
 void ParseAccelerator(YamlMap& m, Accelerator& acc) {
   if (auto v = m.OptString("id")) acc.id = *v;
   if (auto v = m.OptString("name")) acc.name = *v;
@@ -30,7 +33,8 @@ void ParseAccelerator(YamlMap& m, Accelerator& acc) {
   if (auto v = m.OptChoice("kind", {"gpu", "tpu", "asic", "cpu"})) acc.kind = *v;
   if (auto v = m.OptInteger("year", Range::Between(1990, 2100))) acc.year = static_cast<int>(*v);
   if (auto peak = m.OptMap("peak")) {
-    const Range pos = Range::Positive();
+    // 1 GFLOP/s to 1 EFLOP/s per chip: beyond any chip built or announced, either way.
+    const Range pos = Range::Between(1e9, 1e18);
     if (auto v = peak->OptQuantity("fp32", Dimension::kFlopRate, pos)) acc.peak_fp32 = FlopRate(*v);
     if (auto v = peak->OptQuantity("bf16", Dimension::kFlopRate, pos)) acc.peak_bf16 = FlopRate(*v);
     if (auto v = peak->OptQuantity("fp16", Dimension::kFlopRate, pos)) acc.peak_fp16 = FlopRate(*v);
@@ -40,35 +44,36 @@ void ParseAccelerator(YamlMap& m, Accelerator& acc) {
     peak->Finish();
   }
   if (auto mem = m.OptMap("memory")) {
-    if (auto v = mem->OptQuantity("capacity", Dimension::kBytes, Range::Positive()))
+    if (auto v = mem->OptQuantity("capacity", Dimension::kBytes, Range::Between(1e6, 1e14)))
       acc.memory_capacity = Bytes(*v);
-    if (auto v = mem->OptQuantity("bandwidth", Dimension::kBandwidth, Range::Positive())) {
+    if (auto v = mem->OptQuantity("bandwidth", Dimension::kBandwidth, kLinkRange)) {
       acc.memory_bandwidth = Bandwidth(*v);
     }
     mem->Finish();
   }
   if (auto power = m.OptMap("power")) {
-    if (auto v = power->OptQuantity("tdp", Dimension::kPower, Range::Positive())) acc.tdp = Watts(*v);
-    if (auto v = power->OptQuantity("idle", Dimension::kPower, Range::NonNegative())) acc.idle_power = Watts(*v);
+    if (auto v = power->OptQuantity("tdp", Dimension::kPower, Range::Between(1, 1e5))) acc.tdp = Watts(*v);
+    if (auto v = power->OptQuantity("idle", Dimension::kPower, Range::Between(0, 1e5))) acc.idle_power = Watts(*v);
     power->Finish();
   }
   if (auto up = m.OptMap("scale_up")) {
-    if (auto v = up->OptQuantity("bandwidth", Dimension::kBandwidth, Range::Positive())) {
+    if (auto v = up->OptQuantity("bandwidth", Dimension::kBandwidth, kLinkRange)) {
       acc.scale_up_bandwidth = Bandwidth(*v);
     }
     if (auto v = up->OptInteger("links", Range::AtLeast(0))) acc.scale_up_links = static_cast<int>(*v);
     up->Finish();
   }
   if (auto out = m.OptMap("scale_out")) {
-    if (auto v = out->OptQuantity("bandwidth", Dimension::kBandwidth, Range::Positive())) {
+    if (auto v = out->OptQuantity("bandwidth", Dimension::kBandwidth, kLinkRange)) {
       acc.scale_out_bandwidth = Bandwidth(*v);
     }
     out->Finish();
   }
   if (auto v = m.OptString("default_node")) acc.default_node = *v;
   if (auto price = m.OptMap("price")) {
-    if (auto v = price->OptQuantity("list", Dimension::kMoney, Range::Positive())) acc.list_price = Usd(*v);
-    if (auto v = price->OptQuantity("build_cost", Dimension::kMoney, Range::Positive())) acc.build_cost = Usd(*v);
+    const Range dollars = Range::Between(1, 1e8);  // a chip or a whole server's share, not a cluster
+    if (auto v = price->OptQuantity("list", Dimension::kMoney, dollars)) acc.list_price = Usd(*v);
+    if (auto v = price->OptQuantity("build_cost", Dimension::kMoney, dollars)) acc.build_cost = Usd(*v);
     price->Finish();
   }
   if (m.Has("sources")) acc.sources = m.StringMap("sources");
@@ -82,7 +87,8 @@ void ParseAccelerator(YamlMap& m, Accelerator& acc) {
 }
 
 void ParseComputeEfficiency(YamlMap& m, ComputeEfficiency& eff) {
-  const Range frac{0.0, 1.0, true};
+  // A kernel running below 1% of its peak is a misplaced decimal point, not a calibration.
+  const Range frac = Range::Between(0.01, 1.0);
   bool own = false;  // the entry gives figures of its own
   auto set = [&](double& field, std::optional<double> v) {
     if (!v) return;
@@ -95,7 +101,7 @@ void ParseComputeEfficiency(YamlMap& m, ComputeEfficiency& eff) {
   set(eff.fp4_matmul, m.OptNumber("fp4_matmul", frac));
   set(eff.attention, m.OptNumber("attention", frac));
   set(eff.memory, m.OptNumber("memory", frac));
-  if (auto v = m.OptQuantity("kernel_overhead", Dimension::kTime, Range::NonNegative())) {
+  if (auto v = m.OptQuantity("kernel_overhead", Dimension::kTime, Range::Between(0, 1))) {
     eff.kernel_overhead = Seconds(*v);
     own = true;
   }

@@ -10,6 +10,7 @@
 #include "fleetsim/catalog/embedded_data.h"
 #include "fleetsim/core/error.h"
 #include "fleetsim/core/input_file.h"
+#include "fleetsim/core/suggest.h"
 #include "fleetsim/core/yaml_map.h"
 
 namespace fleetsim {
@@ -65,9 +66,27 @@ const Catalog& Catalog::BuiltIn() {
 }
 
 Catalog Catalog::WithOverlay(const std::string& path) {
+  return WithOverlayText(ReadInputFile(path, "catalog overlay file"), path);
+}
+
+Catalog Catalog::WithOverlayText(const std::string& text, const std::string& path) {
   std::vector<std::pair<std::string, std::string>> files;
   for (const EmbeddedFile& f : EmbeddedFiles()) files.emplace_back(std::string(f.path), std::string(f.content));
-  files.emplace_back(path, ReadInputFile(path, "catalog overlay file"));
+  files.emplace_back(path, text);
+  // FromTexts passes over files without catalog sections (they belong to other modules); an overlay is read for
+  // nothing else, so one without them is a mistake (a misspelt section, the wrong file) and is said so.
+  YamlMap root = YamlMap::Parse(files.back().second, path);
+  if (!root.Has("accelerators") && !root.Has("nodes") && !root.Has("fabrics") && !root.Has("models") &&
+      !root.Has("stacks") && !root.Has("calibration")) {
+    const std::vector<std::string> sections{"accelerators", "nodes", "fabrics", "models", "stacks", "calibration"};
+    std::string first_key;
+    if (root.node().size() > 0) first_key = root.node().begin()->first.Scalar();
+    throw InputError(path, root.line(),
+                     fmt::format("a catalog overlay needs at least one of the sections {}{}", JoinList(sections),
+                                 first_key.empty() ? std::string()
+                                                   : fmt::format(" (found '{}'{})", first_key,
+                                                                 DidYouMean(first_key, sections))));
+  }
   return FromTexts(files);
 }
 

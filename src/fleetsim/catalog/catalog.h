@@ -25,6 +25,8 @@ class Catalog {
   // data/*.yaml): an entry whose id is built in overrides the keys it gives; a `calibration:` entry overrides only
   // its fields.
   static Catalog WithOverlay(const std::string& path);
+  // The same with the overlay's text given (`name` names it in messages).
+  static Catalog WithOverlayText(const std::string& text, const std::string& name);
   static Catalog FromTexts(const std::vector<std::pair<std::string, std::string>>& files);
 
   const Accelerator* FindAccelerator(const std::string& id) const;

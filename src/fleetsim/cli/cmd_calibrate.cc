@@ -4,7 +4,6 @@
 // each case before and after the fit, and the fit's and the leave-one-out |error|.
 #include <fmt/format.h>
 
-#include <fstream>
 #include <ostream>
 #include <sstream>
 
@@ -135,9 +134,7 @@ Command AddCalibrateCommand(CLI::App& root) {
     const CalibrationResult r = Calibrate(LoadTrainingCases(o->cases, *catalog), *catalog, options);
     const std::string overlay = CalibrationOverlayYaml(r, o->cases);
     if (!o->overlay.empty()) {
-      std::ofstream file(o->overlay);
-      if (!file) throw InputError(o->overlay, 0, "cannot write the overlay file");
-      file << overlay;
+      WriteOutputFile(o->overlay, overlay);
     }
     switch (o->common.Format()) {
       case OutputFormat::kJson:

@@ -214,12 +214,14 @@ Command AddCollectiveCommand(CLI::App& root) {
   cmd->add_option("--accelerator", o->accelerator, "catalog accelerator id (picks its usual node)");
   cmd->add_option("--node", o->node, "catalog node id (scale-up domain)");
   cmd->add_option("--fabric", o->fabric, "catalog fabric id (default: the node's usual one)");
-  cmd->add_option("--count", o->count, "accelerators in the cluster");
-  cmd->add_option("--group", o->group, "ranks taking part (default: all of --count)");
+  // Range-checked as text, before the conversion could wrap a 20-digit count into a negative one.
+  const CLI::Range fleet(int64_t{1}, Network::kMaxAccelerators);
+  cmd->add_option("--count", o->count, "accelerators in the cluster")->check(fleet);
+  cmd->add_option("--group", o->group, "ranks taking part (default: all of --count)")->check(fleet);
   cmd->add_option("--op", o->op, kOperationChoices);
   cmd->add_option("--algo", o->algo, kAlgorithmChoices);
   cmd->add_option("--size", o->sizes, "buffer size, e.g. 1GB (repeat for a sweep)");
-  cmd->add_option("--datacenters", o->datacenters, "sites joined by the WAN");
+  cmd->add_option("--datacenters", o->datacenters, "sites joined by the WAN")->check(CLI::Range(1, 64));
   cmd->add_option("--wan-bandwidth", o->wan_bandwidth, "WAN bandwidth per site pair, e.g. 12.8Tbps");
   cmd->add_option("--wan-latency", o->wan_latency, "WAN one-way latency, e.g. 1ms");
   cmd->add_option("--shape", o->shape, "torus domain shape, e.g. 4x4x4");

@@ -49,6 +49,13 @@ std::string Duration(double s) {
 
 std::string Pct(double f) { return fmt::format("{:.2f}%", 100.0 * f); }
 
+// A number for a table or CSV cell; a figure that has no finite value (the mean time to interruption of a run
+// with no interruption) is left empty in CSV and shown as "-" in a table, never as "inf".
+std::string Cell(double v, int decimals, OutputFormat format) {
+  if (!std::isfinite(v)) return format == OutputFormat::kCsv ? "" : "-";
+  return fmt::format("{:.{}f}", v, decimals);
+}
+
 nlohmann::json ResultJson(const Scenario& s, const ReliabilitySpec& spec, const ReliabilityResult& r,
                           const std::optional<Throughput>& tp) {
   nlohmann::json by_cause = nlohmann::json::object();
@@ -170,7 +177,9 @@ void PrintCsv(const ReliabilityResult& r, std::ostream& out) {
   auto row = [&](const std::string& name, const Percentiles& p) {
     t.AddRow({name, fmt::format("{:.6g}", p.mean), fmt::format("{:.6g}", p.p5), fmt::format("{:.6g}", p.p95)});
   };
-  auto single = [&](const std::string& name, double v) { t.AddRow({name, fmt::format("{:.6g}", v), "", ""}); };
+  auto single = [&](const std::string& name, double v) {
+    t.AddRow({name, std::isfinite(v) ? fmt::format("{:.6g}", v) : "", "", ""});
+  };
   row("unexpected_interruptions", r.unexpected_interruptions);
   single("planned_interruptions", r.planned_interruptions);
   row("ettr", r.ettr);
@@ -223,8 +232,8 @@ void PrintSweep(const std::string& sweep, const std::vector<SweepPoint>& points,
     const ReliabilityResult& r = p.result;
     t.AddRow({fmt::format("{:.6g}", p.x), fmt::format("{:.5f}", r.ettr.mean), fmt::format("{:.5f}", r.ettr.p5),
               fmt::format("{:.5f}", r.ettr.p95), fmt::format("{:.1f}", r.unexpected_interruptions.mean),
-              fmt::format("{:.0f}", r.mtti_s), fmt::format("{:.0f}", r.lost.recompute),
-              fmt::format("{:.0f}", r.lost.checkpoint), fmt::format("{:.0f}", r.checkpoint.daly_s)});
+              Cell(r.mtti_s, 0, format), fmt::format("{:.0f}", r.lost.recompute),
+              fmt::format("{:.0f}", r.lost.checkpoint), Cell(r.checkpoint.daly_s, 0, format)});
   }
   out << (format == OutputFormat::kCsv ? t.RenderCsv() : t.RenderText());
 }

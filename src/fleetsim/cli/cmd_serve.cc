@@ -1,6 +1,5 @@
 // `fleetsim serve S.yaml [--requests-out FILE.csv]`: LLM serving on the scenario's fleet (DESIGN §4): throughput,
 // TTFT / TPOT / end-to-end percentiles, SLO attainment, the highest rate under the SLO, $ and J per token.
-#include <fstream>
 #include <ostream>
 
 #include "fleetsim/cli/command.h"
@@ -24,8 +23,7 @@ Command AddServeCommand(CLI::App& root) {
     const Scenario scenario = options->LoadScenario(*path);
     const ServeResult result = EvaluateServing(scenario);
     if (!requests_out->empty()) {
-      std::ofstream file(*requests_out, std::ios::binary | std::ios::trunc);
-      if (!(file << RequestsCsv(result.run))) throw InputError(*requests_out, 0, "cannot write the requests CSV");
+      WriteOutputFile(*requests_out, RequestsCsv(result.run));
     }
     switch (options->Format()) {
       case OutputFormat::kJson:

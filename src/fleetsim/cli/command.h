@@ -46,6 +46,11 @@ struct Command {
   const CommonOptions* options = nullptr;  // for --out; may be null
 };
 
+// Writes `text` to `path` whole: through a temporary file beside it renamed into place, so that `path` holds
+// either its old content or all of the new one, never a part (a full disk, Ctrl-C while writing). A device or
+// pipe (/dev/stdout) is written in place. Any failure is an InputError naming the path.
+void WriteOutputFile(const std::string& path, const std::string& text);
+
 using CommandFactory = Command (*)(CLI::App& root);
 
 // One factory per subcommand (cmd_*.cc).

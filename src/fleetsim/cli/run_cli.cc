@@ -2,13 +2,8 @@
 
 #include <fmt/format.h>
 
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
-#include <system_error>
 
 #include "fleetsim/cli/command.h"
 #include "fleetsim/core/error.h"
@@ -31,37 +26,6 @@ constexpr CommandFactory kCommands[] = {
     AddCatalogCommand,
 };
 // clang-format on
-
-// Writes the report to a temporary file beside `path` and renames it into place, so that `path` holds either
-// its old content or the whole report: never a partial one (a full disk, Ctrl-C while writing).
-void WriteWhole(const std::string& path, const std::string& text) {
-  const std::filesystem::path target(path);
-  std::error_code ec;
-  const auto status = std::filesystem::status(target, ec);
-  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
-    std::ofstream stream(path);  // a device or pipe (/dev/stdout): written in place, never replaced
-    if (!(stream << text)) throw InputError(path, 0, "cannot write the output file");
-    return;
-  }
-  std::filesystem::path temp = target;
-  temp.replace_filename("." + target.filename().string() + ".fleetsim-" + std::to_string(::getpid()));
-  {
-    std::ofstream file(temp, std::ios::binary | std::ios::trunc);
-    if (!file) throw InputError(path, 0, "cannot write the output file");
-    file << text;
-    file.close();
-    if (!file) {
-      std::error_code ignored;
-      std::filesystem::remove(temp, ignored);
-      throw InputError(path, 0, "cannot write the output file (disk full?)");
-    }
-  }
-  std::filesystem::rename(temp, target, ec);
-  if (ec) {
-    std::filesystem::remove(temp, ec);
-    throw InputError(path, 0, "cannot write the output file: " + ec.message());
-  }
-}
 
 }  // namespace
 
@@ -100,7 +64,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     if (path.empty()) return chosen->run(out);
     std::ostringstream buffer;
     const int code = chosen->run(buffer);
-    WriteWhole(path, buffer.str());
+    WriteOutputFile(path, buffer.str());
     return code;
   } catch (const InputError& e) {
     err << e.what() << "\n";

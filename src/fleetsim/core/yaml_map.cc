@@ -82,7 +82,13 @@ YamlMap YamlMap::Parse(const std::string& text, const std::string& file) {
   auto name = std::make_shared<const std::string>(file);
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    if (documents.size() > 1) {
+      // A second document would be read by nothing: say so rather than silently ignore it.
+      throw InputError(file, LineOfNode(documents[1]),
+                       "a second YAML document ('---'); a file holds one document, remove the marker");
+    }
+    if (!documents.empty()) root = documents.front();
   } catch (const YAML::Exception& e) {
     throw InputError(file, e.mark.line + 1, fmt::format("YAML syntax: {}", e.msg));
   }

@@ -15,6 +15,8 @@ namespace fleetsim {
 namespace {
 
 constexpr std::uintmax_t kMaxTraceBytes = std::uintmax_t{256} << 20;
+// Longest stretch of time a trace may cover (a leap year): beyond it a replay is not a serving question.
+constexpr double kMaxTraceSpanS = 366.0 * 86400.0;
 
 // Box-Muller on the project's reproducible uniforms (std::normal_distribution differs between libraries).
 double StandardNormal(Rng& rng) {
@@ -70,7 +72,11 @@ bool ParseTimestamp(std::string_view s, double& out) {
   if (!num(0, 4, y) || !num(5, 2, mo) || !num(8, 2, d) || !num(11, 2, h) || !num(14, 2, mi)) return false;
   auto r = std::from_chars(s.data() + 17, s.data() + s.size(), sec);
   if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return false;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec < 0 || sec >= 61) return false;
+  if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || h > 23 || mi > 59) return false;
+  if (!(sec >= 0.0 && sec < 61.0)) return false;  // also refuses "nan", which from_chars reads
+  constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d < 1 || d > kDays[mo - 1] + (mo == 2 && leap ? 1 : 0)) return false;
   out = static_cast<double>(DaysFromCivil(y, mo, d)) * 86400.0 + h * 3600.0 + mi * 60.0 + sec;
   return true;
 }
@@ -138,7 +144,9 @@ std::vector<Request> ParseRequestTrace(const std::string& text, const std::strin
     double t = 0;
     if (!ParseTimestamp(cells[col_time], t)) {
       throw InputError(file, line,
-                       fmt::format("TIMESTAMP '{}' is not a time like 2023-11-16 18:15:46.68", cells[col_time]));
+                       fmt::format("TIMESTAMP '{}' is not a date and time from 1900 to 2200 like "
+                                   "2023-11-16 18:15:46.68",
+                                   cells[col_time]));
     }
     auto tokens = [&](int col, const char* name, int64_t min) {
       int64_t v = -1;
@@ -156,8 +164,13 @@ std::vector<Request> ParseRequestTrace(const std::string& text, const std::strin
     // A request that generated nothing still costs its prefill; count it as one token (the first).
     r.output_tokens = std::max<int64_t>(1, tokens(col_out, "GeneratedTokens", 0));
     if (out.empty()) first = t;
-    if (t < last) {
+    if (!out.empty() && t < last) {
       throw InputError(file, line, "TIMESTAMP earlier than the row before; the trace must be in time order");
+    }
+    if (t - first > kMaxTraceSpanS) {
+      throw InputError(file, line,
+                       fmt::format("TIMESTAMP {:.0f} days after the first row; a trace may span at most 366 days",
+                                   (t - first) / 86400.0));
     }
     last = t;
     r.arrival_s = t - first;

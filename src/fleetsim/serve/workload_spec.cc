@@ -14,6 +14,8 @@ namespace {
 
 // Longest prompt or output a request may ask for: 10M tokens, beyond any model's context window.
 constexpr double kMaxTokens = 1e7;
+// Longest stretch over which requests may arrive (a leap year), as for a replayed trace.
+constexpr double kMaxArrivalSpanS = 366.0 * 86400.0;
 
 // `input_tokens: 128`, or `{mean: 300, max: 1024, min: 1, distribution: lognormal, sigma: 0.8}`.
 LengthSpec ParseLength(YamlMap& m, const std::string& key, LengthSpec length) {
@@ -115,7 +117,8 @@ WorkloadSpec ParseWorkloadSpec(YamlMap& m, const std::string& file) {
   }
   const bool has_rate = m.Has("rate");
   if (has_rate) w.rate_per_s = ParseRate(m, "rate");
-  if (auto v = m.OptInteger("requests", Range::Between(1, 1e8))) {
+  // 10M requests replay in about 30 s and 0.75 GB on one core; beyond that a run takes many minutes.
+  if (auto v = m.OptInteger("requests", Range::Between(1, 1e7))) {
     w.requests = *v;
     w.requests_given = true;
   }
@@ -147,6 +150,19 @@ WorkloadSpec ParseWorkloadSpec(YamlMap& m, const std::string& file) {
       m.Fail("load", "load: max-under-slo searches a Poisson rate; it cannot be combined with a trace");
     }
     w.arrival = ArrivalProcess::kPoisson;
+    // The search runs a dozen or more probes of `requests` each: 1M requests take about half a minute.
+    if (w.requests > 1'000'000) {
+      m.Fail("requests", fmt::format("load: max-under-slo runs many probes of {} requests each; give at most "
+                                     "1,000,000 (a few thousand are enough for p99s)",
+                                     w.requests));
+    }
+  }
+  if (w.arrival == ArrivalProcess::kPoisson && has_rate &&
+      static_cast<double>(w.requests) / w.rate_per_s > kMaxArrivalSpanS) {
+    m.Fail("rate",
+           fmt::format("{} requests at {:.3g}/s arrive over {:.3g} days; the arrivals may span at most 366 "
+                       "days (raise the rate or lower `requests`)",
+                       w.requests, w.rate_per_s, static_cast<double>(w.requests) / w.rate_per_s / 86400.0));
   }
   return w;
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <set>
@@ -119,6 +120,35 @@ std::vector<std::string> ColumnNames() {
   return names;
 }
 
+// A measured value no run could produce (a TFLOP/s rate above the chip's highest peak, a step of a week) is a
+// typo or a unit slip, and fitting to it would only move the parameters to their bounds: refuse it.
+void CheckPlausible(const TrainingCase& c, const Accelerator& acc) {
+  const std::string& metric = c["metric"];
+  double lo = 0.0, hi = 0.0;
+  std::string unit;
+  if (metric == "hw_tflops_per_device" || metric == "model_tflops_per_device") {
+    double top = acc.peak_bf16.value();
+    for (Precision p : {Precision::kFp8, Precision::kInt8, Precision::kFp4})
+      top = std::max(top, acc.Peak(p).value());
+    lo = 0.001 * acc.peak_bf16.value() / 1e12;
+    hi = top / 1e12;
+    unit = fmt::format("TFLOP/s (0.1% of {}'s bf16 peak to its highest peak)", acc.id);
+  } else if (metric == "step_time_s") {
+    lo = 1e-3;
+    hi = 86400.0;
+    unit = "s";
+  } else {
+    lo = 1e-3;
+    hi = 1e7;
+    unit = "tokens/s per device";
+  }
+  if (!(c.value >= lo && c.value <= hi)) {
+    throw InputError(c.file, c.line,
+                     fmt::format("column 'value': {:g} is not a plausible {}; allowed {:.4g} to {:.4g} {}",
+                                 c.value, metric, lo, hi, unit));
+  }
+}
+
 }  // namespace
 
 const std::string& TrainingCase::operator[](const std::string& column) const {
@@ -198,7 +228,11 @@ std::vector<TrainingCase> ReadTrainingCases(const std::string& text, const std::
                                    DidYouMean(c["metric"], kMetrics), JoinList(kMetrics)));
     }
     c.value = *Number(c["value"]);
+    CheckPlausible(c, *catalog.FindAccelerator(c["accelerator"]));
     cases.push_back(std::move(c));
+  }
+  if (cases.empty()) {
+    throw InputError(file, 1, "the file holds a header but no case; add one row per measured run");
   }
   return cases;
 }

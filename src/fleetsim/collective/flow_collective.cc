@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "fleetsim/core/error.h"
@@ -154,6 +155,26 @@ Seconds ClosedFormTime(const Network& net, const CollectiveRequest& request) {
   const int m = n / static_cast<int>(domains.size());
   const LinkLevel inner{m, net.DomainBandwidth(), net.DomainLatency()};
   const LinkLevel outer{static_cast<int>(domains.size()), net.FabricBandwidth(), net.FabricLatency()};
+  std::map<int, int> per_site;
+  for (int64_t d : domains) ++per_site[net.SiteOf(d * net.domain_size())];
+  bool even_sites = true;
+  for (const auto& [site, count] : per_site) even_sites = even_sites && count == per_site.begin()->second;
+  if ((algo == Algorithm::kHierarchical || algo == Algorithm::kNvls) && per_site.size() > 1 && even_sites) {
+    // Domains, then the fabric inside each site, then the sites: every member of a site sends across the WAN at
+    // once, so each gets its share of the site pair's link, and no more than its port through the pod uplinks.
+    const int sites = static_cast<int>(per_site.size());
+    const int per = per_site.begin()->second;
+    const FabricSpec& f = net.cluster().fabric;
+    const bool pods =
+        f.kind == FabricKind::kClos && f.pod_size > 0 && net.accelerators() / net.sites() > f.pod_size;
+    const Bandwidth port =
+        net.FabricBandwidth() * (pods ? std::min(1.0, 1.0 / f.CrossPodOversubscription()) : 1.0);
+    const LinkLevel fabric{per, net.FabricBandwidth(), net.FabricLatency()};
+    const LinkLevel wan{sites, std::min(port, net.WanBandwidth() / static_cast<double>(m * per)),
+                        net.FabricLatency() + net.WanLatency()};
+    return HierarchicalCollectiveTime(request.op, request.size, {inner, fabric, wan},
+                                      algo == Algorithm::kNvls ? Algorithm::kNvls : Algorithm::kRing);
+  }
   if (algo == Algorithm::kHierarchical || algo == Algorithm::kNvls) {
     return HierarchicalCollectiveTime(request.op, request.size, {inner, outer},
                                       algo == Algorithm::kNvls ? Algorithm::kNvls : Algorithm::kRing);

@@ -16,13 +16,50 @@ uint64_t TransferHash(const Transfer& t) {
                  (static_cast<uint64_t>(t.channel) << 40) ^ (static_cast<uint64_t>(t.job) << 56));
 }
 
-// Runs merged phases; adds each job's time to `job_times`.
+bool SameTransfer(const Transfer& a, const Transfer& b) {
+  return a.src == b.src && a.dst == b.dst && a.bytes == b.bytes && a.cap == b.cap && a.channel == b.channel &&
+         a.job == b.job && a.kind == b.kind;
+}
+
+// Two phases whose flows are the same (a hierarchical collective's reduce-scatter and all-gather at one level
+// move the same chunks between the same ranks) take the same time: the flow model is a function of its flows.
+bool SameTraffic(const Phase& a, const Phase& b) {
+  if (a.transfers.size() != b.transfers.size() || a.paths.size() != b.paths.size()) return false;
+  for (size_t i = 0; i < a.paths.size(); ++i) {
+    if (a.paths[i].links != b.paths[i].links || a.paths[i].latency != b.paths[i].latency) return false;
+  }
+  for (size_t i = 0; i < a.transfers.size(); ++i) {
+    if (!SameTransfer(a.transfers[i], b.transfers[i])) return false;
+  }
+  return true;
+}
+
+// Runs merged phases; adds each job's time to `job_times`. A phase with the same flows as an earlier one reuses
+// its solution (`flows` counts the flows actually solved).
 void RunPhases(const Network& net, const std::vector<Phase>& phases, std::vector<double>& job_times,
                int64_t& flows) {
   FlowSimulator sim(net.topology());
   FlowSet set;
   std::vector<int32_t> links;
+  struct Solved {
+    const Phase* phase;
+    std::vector<double> end, lat;  // per job: last completion and longest path latency (end < 0: not in it)
+  };
+  std::vector<Solved> solved;
+  const auto add = [&](const Phase& ph, const std::vector<double>& end, const std::vector<double>& lat) {
+    for (size_t j = 0; j < job_times.size(); ++j) {
+      if (end[j] < 0) continue;
+      const double t = end[j] + std::max(0, ph.latency_steps - 1) * lat[j];
+      job_times[j] += t * static_cast<double>(ph.repeat);
+    }
+  };
   for (const Phase& ph : phases) {
+    const auto same =
+        std::find_if(solved.begin(), solved.end(), [&](const Solved& s) { return SameTraffic(*s.phase, ph); });
+    if (same != solved.end()) {
+      add(ph, same->end, same->lat);
+      continue;
+    }
     set.Clear();
     set.Reserve(ph.transfers.size(), ph.transfers.size() * 8);
     for (const Transfer& t : ph.transfers) {
@@ -52,11 +89,8 @@ void RunPhases(const Network& net, const std::vector<Phase>& phases, std::vector
       end[j] = std::max(end[j], done[i]);
       lat[j] = std::max(lat[j], set.latency(i));
     }
-    for (size_t j = 0; j < job_times.size(); ++j) {
-      if (end[j] < 0) continue;
-      const double t = end[j] + std::max(0, ph.latency_steps - 1) * lat[j];
-      job_times[j] += t * static_cast<double>(ph.repeat);
-    }
+    add(ph, end, lat);
+    solved.push_back({&ph, std::move(end), std::move(lat)});
   }
 }
 

@@ -6,11 +6,14 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "cli_test_util.h"
 #include "fleetsim/collective/flow_collective.h"
 #include "fleetsim/estimate/group_levels.h"
 #include "fleetsim/net/network.h"
@@ -158,6 +161,49 @@ TEST(Issue9PlacementAgreement, AFlatRingAcrossSitesIsLabelledAsSuch) {
   const CollectiveResult u =
       SimulateCollective(net, {CollectiveOp::kAllReduce, Algorithm::kHierarchical, Gigabytes(1), uneven});
   EXPECT_EQ(u.label.rfind("hierarchical (rail rings through the WAN on every step", 0), 0u) << u.label;
+}
+
+// Every reduction the hierarchical schedule runs across sites (and NVLS inside the nodes) agrees with the closed
+// form of the same three levels.
+TEST(Issue9PlacementAgreement, EveryHierarchicalOperationAcrossSitesMatchesItsClosedForm) {
+  const Network net = Network::Build(TwoSites(100e9 / 8, 1e-3));
+  for (Algorithm algo : {Algorithm::kHierarchical, Algorithm::kNvls}) {
+    for (CollectiveOp op : {CollectiveOp::kAllReduce, CollectiveOp::kReduceScatter, CollectiveOp::kAllGather}) {
+      const CollectiveRequest r{op, algo, Gigabytes(1), {}};
+      const double flow = SimulateCollective(net, r).time.value(), closed = ClosedFormTime(net, r).value();
+      std::printf("2 sites, %-14s %-12s flow %.4f ms  closed form %.4f ms\n",
+                  std::string(CollectiveOpName(op)).c_str(), std::string(AlgorithmName(algo)).c_str(), 1e3 * flow,
+                  1e3 * closed);
+      EXPECT_NEAR(flow / closed, 1.0, 0.02) << CollectiveOpName(op) << " " << AlgorithmName(algo);
+    }
+  }
+}
+
+// The issue's command line: `collective --datacenters 2` at 1 and 10 ms. The JSON row says what ran, the same
+// output twice.
+TEST(Issue9PlacementAgreement, CollectiveCommandAcrossTwoSitesPaysTheWanLatencyPerPhase) {
+  for (const char* latency : {"1ms", "10ms"}) {
+    const std::vector<std::string> args{"collective",   "--accelerator", "h100",   "--count",       "16384",
+                                        "--op",         "all-reduce",    "--size", "1GB",           "--algo",
+                                        "hierarchical", "--datacenters", "2",      "--wan-latency", latency,
+                                        "--format",     "json"};
+    const testing::CliRun run = testing::RunFleetsim(args);
+    ASSERT_EQ(run.code, 0) << run.err;
+    EXPECT_EQ(testing::RunFleetsim(args).out, run.out);
+    const auto row = nlohmann::json::parse(run.out)["rows"][0];
+    EXPECT_EQ(row["algo"], "hierarchical");
+    EXPECT_EQ(row["algo_detail"], "hierarchical (rings inside each of 2 sites, then across them on the shard)");
+    const double wan = std::string(latency) == "1ms" ? 1e-3 : 10e-3;
+    EXPECT_GT(row["time_s"].get<double>(), 2 * wan);
+    EXPECT_LT(row["time_s"].get<double>(), 0.016 + 2 * wan);  // 16.1 ms at 1 ms, 34.1 ms at 10 ms
+  }
+  const testing::CliRun ring =
+      testing::RunFleetsim({"collective", "--accelerator", "h100", "--count", "64", "--size", "1GB", "--algo",
+                            "ring", "--datacenters", "2", "--format", "json"});
+  ASSERT_EQ(ring.code, 0) << ring.err;
+  const auto row = nlohmann::json::parse(ring.out)["rows"][0];
+  EXPECT_EQ(row["algo"], "ring");
+  EXPECT_EQ(row["algo_detail"], "ring (flat across 2 sites: each of its 126 steps waits on the WAN)");
 }
 
 }  // namespace

@@ -153,6 +153,10 @@ TEST(Issue9PlacementAgreement, AFlatRingAcrossSitesIsLabelledAsSuch) {
   EXPECT_EQ(ring.algorithm, Algorithm::kRing);
   EXPECT_EQ(ring.label, "ring (flat across 2 sites: each of its 2046 steps waits on the WAN)");
   EXPECT_GT(ring.time.value(), 2046 * 1e-3);
+  const double ring_closed =
+      ClosedFormTime(net, {CollectiveOp::kAllReduce, Algorithm::kRing, Gigabytes(1), {}}).value();
+  std::printf("2 sites, flat ring over 1024: flow %.4f s  closed form %.4f s\n", ring.time.value(), ring_closed);
+  EXPECT_NEAR(ring.time.value() / ring_closed, 1.0, 0.02);
   const CollectiveResult h = SimulateCollective(
       net, {CollectiveOp::kAllReduce, Algorithm::kHierarchical, Gigabytes(1), FirstRanks(1024)});
   EXPECT_EQ(h.label, "hierarchical (rings inside each of 2 sites, then across them on the shard)");
@@ -161,6 +165,11 @@ TEST(Issue9PlacementAgreement, AFlatRingAcrossSitesIsLabelledAsSuch) {
   const CollectiveResult u =
       SimulateCollective(net, {CollectiveOp::kAllReduce, Algorithm::kHierarchical, Gigabytes(1), uneven});
   EXPECT_EQ(u.label.rfind("hierarchical (rail rings through the WAN on every step", 0), 0u) << u.label;
+  const double u_closed =
+      ClosedFormTime(net, {CollectiveOp::kAllReduce, Algorithm::kHierarchical, Gigabytes(1), uneven}).value();
+  std::printf("2 sites, rail rings over 64 + 63 nodes: flow %.4f s  closed form %.4f s\n", u.time.value(),
+              u_closed);
+  EXPECT_NEAR(u.time.value() / u_closed, 1.0, 0.02);
 }
 
 // Every reduction the hierarchical schedule runs across sites (and NVLS inside the nodes) agrees with the closed

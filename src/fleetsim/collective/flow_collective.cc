@@ -209,8 +209,16 @@ Seconds ClosedFormTime(const Network& net, const CollectiveRequest& request) {
     return HierarchicalCollectiveTime(request.op, request.size, {inner, fabric, wan},
                                       algo == Algorithm::kNvls ? Algorithm::kNvls : Algorithm::kRing);
   }
+  // Rings through several sites (a flat algorithm, or rail rings over sites holding unequal shares of the group)
+  // wait on the WAN at every step; the m rail rings share each site pair's link.
+  const bool across_sites = per_site.size() > 1;
+  const Seconds wan_latency = across_sites ? net.WanLatency() : Seconds(0);
+  const Bandwidth wan = across_sites ? net.WanBandwidth() : net.FabricBandwidth();
   if (algo == Algorithm::kHierarchical || algo == Algorithm::kNvls) {
-    return HierarchicalCollectiveTime(request.op, request.size, {inner, outer},
+    const Bandwidth rail =
+        across_sites ? std::min(outer.bandwidth, wan / static_cast<double>(m)) : outer.bandwidth;
+    const LinkLevel rails{outer.ranks, rail, outer.latency + wan_latency};
+    return HierarchicalCollectiveTime(request.op, request.size, {inner, rails},
                                       algo == Algorithm::kNvls ? Algorithm::kNvls : Algorithm::kRing);
   }
   if (algo == Algorithm::kSharp) {
@@ -218,9 +226,10 @@ Seconds ClosedFormTime(const Network& net, const CollectiveRequest& request) {
                                       net.in_network_reduction() ? Algorithm::kNvls : Algorithm::kRing,
                                       Algorithm::kSharp);
   }
-  // A flat algorithm across domains runs at the slower of the two levels.
-  const LinkLevel flat{n, std::min(net.DomainBandwidth(), net.FabricBandwidth()),
-                       std::max(net.DomainLatency(), net.FabricLatency())};
+  // A flat algorithm across domains runs at the slower of the two levels; across sites each step also waits on
+  // the WAN, whose link carries one flow per channel of the ring's step (each rank's whole step in all).
+  const LinkLevel flat{n, std::min({net.DomainBandwidth(), net.FabricBandwidth(), wan}),
+                       std::max(net.DomainLatency(), net.FabricLatency()) + wan_latency};
   return FlatCollectiveTime(request.op, algo, request.size, flat);
 }
 

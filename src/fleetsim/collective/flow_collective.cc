@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "fleetsim/core/error.h"
@@ -15,13 +16,50 @@ uint64_t TransferHash(const Transfer& t) {
                  (static_cast<uint64_t>(t.channel) << 40) ^ (static_cast<uint64_t>(t.job) << 56));
 }
 
-// Runs merged phases; adds each job's time to `job_times`.
+bool SameTransfer(const Transfer& a, const Transfer& b) {
+  return a.src == b.src && a.dst == b.dst && a.bytes == b.bytes && a.cap == b.cap && a.channel == b.channel &&
+         a.job == b.job && a.kind == b.kind;
+}
+
+// Two phases whose flows are the same (a hierarchical collective's reduce-scatter and all-gather at one level
+// move the same chunks between the same ranks) take the same time: the flow model is a function of its flows.
+bool SameTraffic(const Phase& a, const Phase& b) {
+  if (a.transfers.size() != b.transfers.size() || a.paths.size() != b.paths.size()) return false;
+  for (size_t i = 0; i < a.paths.size(); ++i) {
+    if (a.paths[i].links != b.paths[i].links || a.paths[i].latency != b.paths[i].latency) return false;
+  }
+  for (size_t i = 0; i < a.transfers.size(); ++i) {
+    if (!SameTransfer(a.transfers[i], b.transfers[i])) return false;
+  }
+  return true;
+}
+
+// Runs merged phases; adds each job's time to `job_times`. A phase with the same flows as an earlier one reuses
+// its solution (`flows` counts the flows actually solved).
 void RunPhases(const Network& net, const std::vector<Phase>& phases, std::vector<double>& job_times,
                int64_t& flows) {
   FlowSimulator sim(net.topology());
   FlowSet set;
   std::vector<int32_t> links;
+  struct Solved {
+    const Phase* phase;
+    std::vector<double> end, lat;  // per job: last completion and longest path latency (end < 0: not in it)
+  };
+  std::vector<Solved> solved;
+  const auto add = [&](const Phase& ph, const std::vector<double>& end, const std::vector<double>& lat) {
+    for (size_t j = 0; j < job_times.size(); ++j) {
+      if (end[j] < 0) continue;
+      const double t = end[j] + std::max(0, ph.latency_steps - 1) * lat[j];
+      job_times[j] += t * static_cast<double>(ph.repeat);
+    }
+  };
   for (const Phase& ph : phases) {
+    const auto same =
+        std::find_if(solved.begin(), solved.end(), [&](const Solved& s) { return SameTraffic(*s.phase, ph); });
+    if (same != solved.end()) {
+      add(ph, same->end, same->lat);
+      continue;
+    }
     set.Clear();
     set.Reserve(ph.transfers.size(), ph.transfers.size() * 8);
     for (const Transfer& t : ph.transfers) {
@@ -51,11 +89,8 @@ void RunPhases(const Network& net, const std::vector<Phase>& phases, std::vector
       end[j] = std::max(end[j], done[i]);
       lat[j] = std::max(lat[j], set.latency(i));
     }
-    for (size_t j = 0; j < job_times.size(); ++j) {
-      if (end[j] < 0) continue;
-      const double t = end[j] + std::max(0, ph.latency_steps - 1) * lat[j];
-      job_times[j] += t * static_cast<double>(ph.repeat);
-    }
+    add(ph, end, lat);
+    solved.push_back({&ph, std::move(end), std::move(lat)});
   }
 }
 
@@ -154,8 +189,36 @@ Seconds ClosedFormTime(const Network& net, const CollectiveRequest& request) {
   const int m = n / static_cast<int>(domains.size());
   const LinkLevel inner{m, net.DomainBandwidth(), net.DomainLatency()};
   const LinkLevel outer{static_cast<int>(domains.size()), net.FabricBandwidth(), net.FabricLatency()};
+  std::map<int, int> per_site;
+  for (int64_t d : domains) ++per_site[net.SiteOf(d * net.domain_size())];
+  bool even_sites = true;
+  for (const auto& [site, count] : per_site) even_sites = even_sites && count == per_site.begin()->second;
+  if ((algo == Algorithm::kHierarchical || algo == Algorithm::kNvls) && per_site.size() > 1 && even_sites) {
+    // Domains, then the fabric inside each site, then the sites: every member of a site sends across the WAN at
+    // once, so each gets its share of the site pair's link, and no more than its port through the pod uplinks.
+    const int sites = static_cast<int>(per_site.size());
+    const int per = per_site.begin()->second;
+    const FabricSpec& f = net.cluster().fabric;
+    const bool pods =
+        f.kind == FabricKind::kClos && f.pod_size > 0 && net.accelerators() / net.sites() > f.pod_size;
+    const Bandwidth port =
+        net.FabricBandwidth() * (pods ? std::min(1.0, 1.0 / f.CrossPodOversubscription()) : 1.0);
+    const LinkLevel fabric{per, net.FabricBandwidth(), net.FabricLatency()};
+    const LinkLevel wan{sites, std::min(port, net.WanBandwidth() / static_cast<double>(m * per)),
+                        net.FabricLatency() + net.WanLatency()};
+    return HierarchicalCollectiveTime(request.op, request.size, {inner, fabric, wan},
+                                      algo == Algorithm::kNvls ? Algorithm::kNvls : Algorithm::kRing);
+  }
+  // Rings through several sites (a flat algorithm, or rail rings over sites holding unequal shares of the group)
+  // wait on the WAN at every step; the m rail rings share each site pair's link.
+  const bool across_sites = per_site.size() > 1;
+  const Seconds wan_latency = across_sites ? net.WanLatency() : Seconds(0);
+  const Bandwidth wan = across_sites ? net.WanBandwidth() : net.FabricBandwidth();
   if (algo == Algorithm::kHierarchical || algo == Algorithm::kNvls) {
-    return HierarchicalCollectiveTime(request.op, request.size, {inner, outer},
+    const Bandwidth rail =
+        across_sites ? std::min(outer.bandwidth, wan / static_cast<double>(m)) : outer.bandwidth;
+    const LinkLevel rails{outer.ranks, rail, outer.latency + wan_latency};
+    return HierarchicalCollectiveTime(request.op, request.size, {inner, rails},
                                       algo == Algorithm::kNvls ? Algorithm::kNvls : Algorithm::kRing);
   }
   if (algo == Algorithm::kSharp) {
@@ -163,9 +226,10 @@ Seconds ClosedFormTime(const Network& net, const CollectiveRequest& request) {
                                       net.in_network_reduction() ? Algorithm::kNvls : Algorithm::kRing,
                                       Algorithm::kSharp);
   }
-  // A flat algorithm across domains runs at the slower of the two levels.
-  const LinkLevel flat{n, std::min(net.DomainBandwidth(), net.FabricBandwidth()),
-                       std::max(net.DomainLatency(), net.FabricLatency())};
+  // A flat algorithm across domains runs at the slower of the two levels; across sites each step also waits on
+  // the WAN, whose link carries one flow per channel of the ring's step (each rank's whole step in all).
+  const LinkLevel flat{n, std::min({net.DomainBandwidth(), net.FabricBandwidth(), wan}),
+                       std::max(net.DomainLatency(), net.FabricLatency()) + wan_latency};
   return FlatCollectiveTime(request.op, algo, request.size, flat);
 }
 

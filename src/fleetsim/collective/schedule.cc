@@ -288,7 +288,11 @@ Phase SharpPhase(const Ctx& c) {
   return ph;
 }
 
+Schedule MultiSiteHierarchical(const Ctx& c, int64_t per_site, bool nvls);
+int64_t DomainsPerSite(const Ctx& c);
+
 Schedule Hierarchical(const Ctx& c, bool nvls) {
+  if (const int64_t per_site = DomainsPerSite(c); per_site > 0) return MultiSiteHierarchical(c, per_site, nvls);
   Schedule s;
   s.algorithm = nvls ? Algorithm::kNvls : Algorithm::kHierarchical;
   s.reduced = c.clean;
@@ -310,6 +314,77 @@ Schedule Hierarchical(const Ctx& c, bool nvls) {
       if (inner) append(InnerPhases(c, CollectiveOp::kAllGather, nvls));
       append(OuterPhases(c, CollectiveOp::kAllGather));
       break;
+  }
+  return s;
+}
+
+// Domains of the group in each site it spans, when it spans several sites with the same number of domains in
+// each (the domains of a site are consecutive, so `c.domains` lists them site by site); 0 otherwise.
+int64_t DomainsPerSite(const Ctx& c) {
+  std::map<int, int64_t> per_site;
+  for (const auto& [d, members] : c.domains) ++per_site[c.net.SiteOf(members.front())];
+  if (per_site.size() <= 1) return 0;
+  const int64_t first = per_site.begin()->second;
+  for (const auto& [site, count] : per_site) {
+    if (count != first) return 0;
+  }
+  return first;
+}
+
+// Rail rings inside each site: ring (site s, rail j) joins member j of every domain of site s; `op`'s steps on a
+// buffer of c.size / m per rail. Sites' fabrics are disjoint, so their rings run at once without meeting.
+Phase SiteRingStep(const Ctx& c, int64_t per_site, CollectiveOp op) {
+  const auto m = static_cast<int64_t>(c.domains.begin()->second.size());
+  const auto sites = static_cast<int64_t>(c.domains.size()) / per_site;
+  std::vector<std::vector<int64_t>> rings(static_cast<size_t>(sites * m));
+  int64_t k = 0;
+  for (const auto& [dom, members] : c.domains) {
+    const int64_t s = k++ / per_site;
+    for (int64_t j = 0; j < m; ++j)
+      rings[static_cast<size_t>(s * m + j)].push_back(members[static_cast<size_t>(j)]);
+  }
+  const double chunk = c.size / static_cast<double>(m * per_site);
+  return RingStep(rings, chunk, op == CollectiveOp::kAllReduce ? 2 * (per_site - 1) : per_site - 1, false);
+}
+
+// Rings across sites: ring (k, j) joins member j of the k-th domain of every site, on the shard that rank holds
+// after the reductions inside its site (c.size / (m x per_site)); the only phase whose transfers cross the WAN,
+// with 2(S-1) steps for all-reduce and S-1 otherwise over S sites.
+Phase WanRingStep(const Ctx& c, int64_t per_site, CollectiveOp op) {
+  const auto m = static_cast<int64_t>(c.domains.begin()->second.size());
+  const auto sites = static_cast<int64_t>(c.domains.size()) / per_site;
+  std::vector<std::vector<int64_t>> rings(static_cast<size_t>(per_site * m));
+  int64_t k = 0;
+  for (const auto& [dom, members] : c.domains) {
+    const int64_t local = k++ % per_site;
+    for (int64_t j = 0; j < m; ++j)
+      rings[static_cast<size_t>(local * m + j)].push_back(members[static_cast<size_t>(j)]);
+  }
+  const double chunk = c.size / static_cast<double>(m * per_site * sites);
+  return RingStep(rings, chunk, op == CollectiveOp::kAllReduce ? 2 * (sites - 1) : sites - 1, false);
+}
+
+// Hierarchical across sites, NCCL-style: reduce-scatter inside each domain, then across the domains of each site,
+// the shard's all-reduce (or reduce-scatter, all-gather) across sites, and the gathers back. The WAN latency is
+// paid once per ring step of the cross-site phase only: twice for an all-reduce over two sites.
+Schedule MultiSiteHierarchical(const Ctx& c, int64_t per_site, bool nvls) {
+  Schedule s;
+  s.algorithm = nvls ? Algorithm::kNvls : Algorithm::kHierarchical;
+  s.reduced = c.clean;
+  const bool inner = c.domains.begin()->second.size() > 1;
+  const bool fabric = per_site > 1;
+  const auto append = [&](std::vector<Phase> phases) {
+    for (Phase& p : phases) s.phases.push_back(std::move(p));
+  };
+  const bool gather = c.op == CollectiveOp::kAllGather;
+  if (!gather) {  // the reduction inward: domain, site, then across sites on the shard
+    if (inner) append(InnerPhases(c, CollectiveOp::kReduceScatter, nvls));
+    if (fabric) s.phases.push_back(SiteRingStep(c, per_site, CollectiveOp::kReduceScatter));
+  }
+  s.phases.push_back(WanRingStep(c, per_site, c.op));
+  if (c.op != CollectiveOp::kReduceScatter) {  // and the gathers outward
+    if (fabric) s.phases.push_back(SiteRingStep(c, per_site, CollectiveOp::kAllGather));
+    if (inner) append(InnerPhases(c, CollectiveOp::kAllGather, nvls));
   }
   return s;
 }
@@ -428,15 +503,48 @@ std::string WhyUnavailable(const Network& net, CollectiveOp op, Algorithm reques
   }
 }
 
-// What ran, in words, when it is not simply the requested algorithm.
-std::string Label(const Network& net, CollectiveOp op, Algorithm requested, const Schedule& s, size_t domains) {
+// Where the group lies: its domains, the sites they are in, and whether every site holds as many of them.
+struct Span {
+  size_t domains = 0;
+  size_t sites = 0;
+  bool even_sites = true;
+};
+
+// What ran, in words, when it is not simply the requested algorithm, and how it met the WAN across sites.
+std::string Label(const Network& net, CollectiveOp op, Algorithm requested, const Schedule& s, const Span& span) {
   if (op == CollectiveOp::kPointToPoint) return "direct (point-to-point)";
-  if (s.algorithm == Algorithm::kNvls && domains > 1) {
+  const bool hierarchical = s.algorithm == Algorithm::kHierarchical || s.algorithm == Algorithm::kNvls;
+  if (hierarchical && span.sites > 1) {
+    if (!span.even_sites) {
+      return fmt::format(
+          "hierarchical (rail rings through the WAN on every step: the group's {} sites hold "
+          "unequal shares of it)",
+          span.sites);
+    }
+    if (s.algorithm == Algorithm::kNvls) {
+      return fmt::format(
+          "hierarchical (nvls inside nodes, rings inside each of {} sites, then across them on the "
+          "shard: nvls unavailable across nodes)",
+          span.sites);
+    }
+    return fmt::format("hierarchical (rings inside each of {} sites, then across them on the shard)", span.sites);
+  }
+  if (s.algorithm == Algorithm::kNvls && span.domains > 1) {
     return "hierarchical (nvls inside nodes, ring between them: nvls unavailable across nodes)";
   }
-  if (s.algorithm == requested) return std::string(AlgorithmName(requested));
-  return fmt::format("{} ({} unavailable: {})", AlgorithmName(s.algorithm), AlgorithmName(requested),
-                     WhyUnavailable(net, op, requested, domains));
+  std::string label(AlgorithmName(s.algorithm));
+  std::string why;
+  if (s.algorithm != requested) {
+    why = fmt::format("{} unavailable: {}", AlgorithmName(requested),
+                      WhyUnavailable(net, op, requested, span.domains));
+  }
+  if (s.algorithm == Algorithm::kRing && span.sites > 1) {
+    int64_t steps = 0;
+    for (const Phase& ph : s.phases) steps += ph.repeat * std::max(1, ph.latency_steps);
+    why += fmt::format("{}flat across {} sites: each of its {} steps waits on the WAN", why.empty() ? "" : "; ",
+                       span.sites, steps);
+  }
+  return why.empty() ? label : fmt::format("{} ({})", label, why);
 }
 
 Schedule Unroll(const Network& net, CollectiveOp op, Algorithm algo, Bytes size,
@@ -449,7 +557,12 @@ Schedule BuildSchedule(const Network& net, CollectiveOp op, Algorithm algo, Byte
   Schedule s = Unroll(net, op, algo, size, group);
   std::set<int64_t> domains;
   for (int64_t r : group) domains.insert(net.DomainOf(r));
-  s.label = Label(net, op, algo, s, domains.size());
+  std::map<int, int64_t> per_site;
+  for (int64_t d : domains) ++per_site[net.SiteOf(d * net.domain_size())];
+  Span span{domains.size(), per_site.size(), true};
+  for (const auto& [site, count] : per_site)
+    span.even_sites = span.even_sites && count == per_site.begin()->second;
+  s.label = Label(net, op, algo, s, span);
   return s;
 }
 

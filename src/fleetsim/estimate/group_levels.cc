@@ -80,11 +80,15 @@ std::vector<LinkLevel> GroupLevels::Levels(int64_t size, int64_t stride, Traffic
   if (outer > 1) levels.push_back(OuterLevel(outer, stride, inner, traffic));
   if (sites > 1) {
     // Every accelerator of a site takes part in its group's WAN phase at once: the site pair's capacity is
-    // shared by all of them.
+    // shared by all of them; on their way to the gateway they all leave their pods, through its uplinks.
     const Bandwidth per_rank = cluster_.wan.bandwidth / static_cast<double>(SiteSize());
     const LinkLevel fabric = OuterLevel(2, stride, inner, traffic);
-    levels.push_back(
-        {static_cast<int>(sites), std::min(per_rank, fabric.bandwidth), fabric.latency + cluster_.wan.latency});
+    const FabricSpec& f = cluster_.dcn ? *cluster_.dcn : cluster_.fabric;
+    Bandwidth port = f.AcceleratorBandwidth() * f.efficiency;
+    if (f.kind == FabricKind::kClos && f.pod_size > 0 && SiteSize() > f.pod_size) {
+      port = port * std::min(1.0, 1.0 / f.CrossPodOversubscription());
+    }
+    levels.push_back({static_cast<int>(sites), std::min(per_rank, port), fabric.latency + cluster_.wan.latency});
   }
   return levels;
 }

@@ -408,7 +408,7 @@ void Network::BuildFabric() {
   if (sites_ > 1) {
     const WanSpec& wan = cluster_.wan;
     if (!(wan.bandwidth.value() > 0)) Bad("zero WAN bandwidth");
-    const Seconds wan_latency = options_.wan_distance_km ? Seconds(*options_.wan_distance_km * 5e-6) : wan.latency;
+    const Seconds wan_latency = WanLatency();
     const Bandwidth trunk = port_bandwidth_ * static_cast<double>(site_ports);  // never the bottleneck
     std::vector<int32_t> gw(static_cast<size_t>(sites_));
     top_to_gw_.resize(top.size());
@@ -438,7 +438,14 @@ Bandwidth Network::DomainBandwidth() const {
   return d.link_bandwidth * (d.efficiency * 2.0 * static_cast<double>(torus_shape_.size()));
 }
 
-Seconds Network::FabricLatency() const { return cluster_.fabric.nic_latency + cluster_.fabric.latency * 3.0; }
+Seconds Network::FabricLatency() const {
+  // Up to the top tier and down again, as the estimator's levels count it (a ring across pods crosses them all).
+  return cluster_.fabric.nic_latency + cluster_.fabric.latency * static_cast<double>(std::max(1, 2 * tiers_ - 1));
+}
+
+Seconds Network::WanLatency() const {
+  return options_.wan_distance_km ? Seconds(*options_.wan_distance_km * 5e-6) : cluster_.wan.latency;
+}
 
 Bandwidth Network::FabricBandwidth() const { return port_bandwidth_ / static_cast<double>(accs_per_port_); }
 

@@ -97,8 +97,11 @@ class Network {
   // One-way latency and per-accelerator bandwidth of the two levels, as the closed forms see them.
   Seconds DomainLatency() const { return cluster_.node.domain.latency; }
   Bandwidth DomainBandwidth() const;
-  Seconds FabricLatency() const;      // NIC to NIC through leaf, spine, leaf
+  Seconds FabricLatency() const;      // NIC to NIC through every tier up and down (leaf, spine, leaf for 2)
   Bandwidth FabricBandwidth() const;  // per accelerator
+  // One site pair's long-haul link: its capacity per direction and its latency (from the distance when given).
+  Bandwidth WanBandwidth() const { return cluster_.wan.bandwidth; }
+  Seconds WanLatency() const;
 
  private:
   void BuildDomains();

@@ -3,16 +3,12 @@
 // optimal checkpoint interval; `--sweep checkpoint-interval|fleet-size` prints the curve instead.
 #include <fmt/format.h>
 
-#include <unistd.h>
-
-#include <chrono>
 #include <cmath>
-#include <functional>
-#include <iostream>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "fleetsim/cli/command.h"
+#include "fleetsim/cli/terminal_progress.h"
 #include "fleetsim/core/error.h"
 #include "fleetsim/estimate/estimator.h"
 #include "fleetsim/reliability/reliability_inputs.h"
@@ -273,36 +269,6 @@ std::vector<SweepPoint> Sweep(const Scenario& s, const ReliabilitySpec& spec, co
   return points;
 }
 
-// Progress of a long Monte Carlo on stderr ("reliability: 40% of 100000 trials"), redrawn at most twice a second
-// and only when stderr is a terminal: pipes, files and tests see nothing. The line is cleared when done.
-class TerminalProgress {
- public:
-  TerminalProgress() : enabled_(isatty(STDERR_FILENO) != 0), last_(std::chrono::steady_clock::now()) {}
-  ~TerminalProgress() {
-    if (drawn_) std::cerr << "\r\033[K" << std::flush;
-  }
-  TerminalProgress(const TerminalProgress&) = delete;
-  TerminalProgress& operator=(const TerminalProgress&) = delete;
-
-  std::function<void(int64_t, int64_t)> Callback() {
-    if (!enabled_) return {};
-    return [this](int64_t done, int64_t total) {
-      const auto now = std::chrono::steady_clock::now();
-      if (now - last_ < std::chrono::milliseconds(500)) return;
-      last_ = now;
-      drawn_ = true;
-      std::cerr << fmt::format("\rreliability: {:.0f}% of {} trials",
-                               100.0 * static_cast<double>(done) / static_cast<double>(total), total)
-                << std::flush;
-    };
-  }
-
- private:
-  bool enabled_;
-  bool drawn_ = false;
-  std::chrono::steady_clock::time_point last_;
-};
-
 // Runs `f`; an InputError about the run as a whole (the event cap, failures faster than recovery) is given the
 // scenario's file name.
 template <class F>
@@ -337,7 +303,7 @@ int RunReliability(const ReliabilityOptions& o, std::ostream& out) {
     PrintSweep(o.sweep, InScenario(o.path, [&] { return Sweep(s, spec, tp, o.sweep, o.points); }), format, out);
     return 0;
   }
-  TerminalProgress progress;
+  TerminalProgress progress("reliability", "trials");
   const ReliabilityResult r = InScenario(o.path, [&] {
     return ReliabilityModel(spec, MakeReliabilityInputs(s, spec, tp)).Run(spec.trials, progress.Callback());
   });

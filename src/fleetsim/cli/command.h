@@ -64,5 +64,6 @@ Command AddReliabilityCommand(CLI::App& root);
 Command AddValidateCommand(CLI::App& root);
 Command AddCalibrateCommand(CLI::App& root);
 Command AddServeCommand(CLI::App& root);
+Command AddSimulateCommand(CLI::App& root);
 
 }  // namespace fleetsim

@@ -17,6 +17,7 @@ constexpr CommandFactory kCommands[] = {
     AddDemoCommand,
     AddEstimateCommand,
     AddSearchCommand,
+    AddSimulateCommand,
     AddCollectiveCommand,
     AddReliabilityCommand,
     AddCostCommand,

@@ -65,6 +65,67 @@ const Estimator::StageCosts& Estimator::Costs(const Plan& plan) const {
   return cache_.emplace(key, costs).first->second;
 }
 
+Estimator::StageSplit Estimator::SplitStages(const Plan& plan, Seconds layer_total, Seconds head) const {
+  // Busiest stage for one micro-batch: the last stage carries the logits, so a balanced split gives it k
+  // layers and the other stages the rest, as evenly as whole layers allow.
+  const int64_t layers = model_.layers;
+  StageSplit split;
+  split.busiest_layers = static_cast<double>(layers);
+  split.last_layers = layers;
+  if (plan.pp <= 1) return split;
+  Seconds stage_time(std::numeric_limits<double>::infinity());
+  const int64_t max_k = (layers + plan.pp - 1) / plan.pp;
+  for (int64_t k = 0; k <= max_k; ++k) {
+    const int64_t rest = (layers - k + plan.pp - 2) / (plan.pp - 1);
+    const Seconds last = layer_total * static_cast<double>(k) + head;
+    const Seconds other = layer_total * static_cast<double>(rest);
+    const Seconds worst = std::max(last, other);
+    if (worst < stage_time) {
+      stage_time = worst;
+      split.head_on_busiest = last >= other;
+      split.busiest_layers = static_cast<double>(split.head_on_busiest ? k : rest);
+      split.last_layers = k;
+    }
+  }
+  return split;
+}
+
+Seconds Estimator::DataParallelTime(const Plan& plan, CollectiveOp op, double bytes_per_param) const {
+  const DeviceParams device = DeviceStageParams(model_, params_, plan);
+  Seconds t = HierarchicalCollectiveTime(op, Bytes(device.dense * bytes_per_param),
+                                         levels_.Levels(device.dense_ranks, plan.tp));
+  if (device.expert > 0) {
+    t += HierarchicalCollectiveTime(op, Bytes(device.expert * bytes_per_param),
+                                    levels_.Levels(device.expert_ranks, static_cast<int64_t>(plan.tp) * plan.ep));
+  }
+  return t;
+}
+
+std::pair<Seconds, Seconds> Estimator::StageTransfer(const Plan& plan) const {
+  // Each stage boundary passes one micro-batch's hidden state, split over the tensor-parallel ranks
+  // (sequence parallelism, or Megatron's scatter/gather optimisation, Narayanan et al. SC'21 section 4.1).
+  const double tokens = static_cast<double>(plan.micro_batch) * static_cast<double>(training_.seq_len) / plan.cp;
+  const Bytes activation(tokens * static_cast<double>(model_.hidden) * ActivationBytes(training_.precision) /
+                         plan.tp);
+  const int64_t stage_ranks = static_cast<int64_t>(plan.tp) * plan.cp * plan.dp;
+  const LinkLevel peer = levels_.PeerLevel(stage_ranks);
+  const Seconds p2p = FlatCollectiveTime(CollectiveOp::kPointToPoint, Algorithm::kDirect, activation, peer);
+  // Ranks are laid out pipeline-outermost: with whole stages per site, the stage boundaries between sites
+  // carry every rank's transfer over the WAN at once.
+  const bool crosses_sites = cluster_.datacenters > 1 && plan.pp % cluster_.datacenters == 0;
+  const Seconds boundary = crosses_sites ? FlatCollectiveTime(CollectiveOp::kPointToPoint, Algorithm::kDirect,
+                                                              activation, levels_.WanPeerLevel(stage_ranks))
+                                         : p2p;
+  return {p2p, boundary};
+}
+
+Seconds Estimator::OptimizerStep(const Plan& plan, const DeviceParams& device) const {
+  const double update_params = plan.zero >= 1 ? device.dense / static_cast<double>(device.dense_ranks) +
+                                                    device.expert / static_cast<double>(device.expert_ranks)
+                                              : device.dense + device.expert;
+  return kernels_.Elementwise(Bytes(update_params * kOptimizerBytesPerParam));
+}
+
 StepBreakdown Estimator::Breakdown(const Plan& plan) const {
   const StageCosts& costs = Costs(plan);
   const int64_t layers = model_.layers;
@@ -83,26 +144,9 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
   const Seconds layer_total = layer_compute + layer_tp + layer_cp + layer_ep;
   const Seconds head = costs.head.compute;
 
-  // Busiest stage for one micro-batch: the last stage carries the logits, so a balanced split gives it k
-  // layers and the other stages the rest, as evenly as whole layers allow.
-  double stage_layers = static_cast<double>(layers);
-  Seconds stage_time = layer_total * static_cast<double>(layers) + head;
-  bool head_on_busiest = true;
-  if (plan.pp > 1) {
-    stage_time = Seconds(std::numeric_limits<double>::infinity());
-    const int64_t max_k = (layers + plan.pp - 1) / plan.pp;
-    for (int64_t k = 0; k <= max_k; ++k) {
-      const int64_t rest = (layers - k + plan.pp - 2) / (plan.pp - 1);
-      const Seconds last = layer_total * static_cast<double>(k) + head;
-      const Seconds other = layer_total * static_cast<double>(rest);
-      const Seconds worst = std::max(last, other);
-      if (worst < stage_time) {
-        stage_time = worst;
-        head_on_busiest = last >= other;
-        stage_layers = static_cast<double>(head_on_busiest ? k : rest);
-      }
-    }
-  }
+  const StageSplit split = SplitStages(plan, layer_total, head);
+  const double stage_layers = split.busiest_layers;
+  const bool head_on_busiest = split.head_on_busiest;
   const Seconds stage_compute = layer_compute * stage_layers + (head_on_busiest ? head : Seconds(0));
   const Seconds average_stage = (layer_total * static_cast<double>(layers) + head) / static_cast<double>(plan.pp);
 
@@ -113,20 +157,7 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
   b.ep_comm = layer_ep * (stage_layers * m);
   b.pp_bubble = average_stage * (static_cast<double>(plan.pp - 1) / plan.vpp);
   if (plan.pp > 1) {
-    // Each stage boundary passes one micro-batch's hidden state, split over the tensor-parallel ranks
-    // (sequence parallelism, or Megatron's scatter/gather optimisation, Narayanan et al. SC'21 section 4.1).
-    const double tokens = static_cast<double>(plan.micro_batch) * static_cast<double>(training_.seq_len) / plan.cp;
-    const Bytes activation(tokens * static_cast<double>(model_.hidden) * ActivationBytes(training_.precision) /
-                           plan.tp);
-    const int64_t stage_ranks = static_cast<int64_t>(plan.tp) * plan.cp * plan.dp;
-    const LinkLevel peer = levels_.PeerLevel(stage_ranks);
-    const Seconds p2p = FlatCollectiveTime(CollectiveOp::kPointToPoint, Algorithm::kDirect, activation, peer);
-    // Ranks are laid out pipeline-outermost: with whole stages per site, the stage boundaries between sites
-    // carry every rank's transfer over the WAN at once.
-    const bool crosses_sites = cluster_.datacenters > 1 && plan.pp % cluster_.datacenters == 0;
-    const Seconds boundary = crosses_sites ? FlatCollectiveTime(CollectiveOp::kPointToPoint, Algorithm::kDirect,
-                                                                activation, levels_.WanPeerLevel(stage_ranks))
-                                           : p2p;
+    const auto [p2p, boundary] = StageTransfer(plan);
     if (training_.stack.pp_overlap) {
       // Transfers are asynchronous: in steady state they hide behind the other micro-batches' compute, as long
       // as the slowest boundary's transfer of a model chunk (activations one way, gradients the other, at once
@@ -148,16 +179,7 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
   const DeviceParams device = DeviceStageParams(model_, params_, plan);
   const double g = GradientCommBytes(training_.precision, training_.stack);
   const double w = WeightCommBytes(training_.precision, training_.stack);
-  auto sync = [&](CollectiveOp op, double bytes_per_param) {
-    Seconds t = HierarchicalCollectiveTime(op, Bytes(device.dense * bytes_per_param),
-                                           levels_.Levels(device.dense_ranks, plan.tp));
-    if (device.expert > 0) {
-      t +=
-          HierarchicalCollectiveTime(op, Bytes(device.expert * bytes_per_param),
-                                     levels_.Levels(device.expert_ranks, static_cast<int64_t>(plan.tp) * plan.ep));
-    }
-    return t;
-  };
+  auto sync = [&](CollectiveOp op, double bytes_per_param) { return DataParallelTime(plan, op, bytes_per_param); };
   // What the reduction can hide behind: the last micro-batch's backward, the first one's forward; nothing for a
   // stack that reduces after the backward (dp_overlap false).
   const bool overlap = training_.stack.dp_overlap;
@@ -181,10 +203,7 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
       }
     }
   }
-  const double update_params = plan.zero >= 1 ? device.dense / static_cast<double>(device.dense_ranks) +
-                                                    device.expert / static_cast<double>(device.expert_ranks)
-                                              : device.dense + device.expert;
-  b.optimizer = kernels_.Elementwise(Bytes(update_params * kOptimizerBytesPerParam));
+  b.optimizer = OptimizerStep(plan, device);
 
   // Every step synchronises all devices (the gradient reduction): it waits for the slowest. A device's busy time
   // varies by the stack's jitter (its coefficient of variation), so the step gains the expected maximum of
@@ -194,6 +213,81 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
     b.sync_wait = busy * (training_.stack.jitter * ExpectedMaxOfNormals(static_cast<double>(cluster_.count)));
   }
   return b;
+}
+
+PipelineCosts Estimator::Pipeline(const Plan& plan) const {
+  const StageCosts& costs = Costs(plan);
+  const double moe_fraction =
+      params_.moe_layers > 0 ? static_cast<double>(params_.moe_layers) / static_cast<double>(model_.layers) : 0.0;
+  auto mix = [&](Seconds dense, Seconds moe) { return dense * (1.0 - moe_fraction) + moe * moe_fraction; };
+  PipelineCosts p;
+  p.micro_batches = plan.MicroBatches(training_.global_batch);
+  const bool ep_hidden = training_.stack.ep_overlap && p.micro_batches > 1;
+  const Seconds moe_ep =
+      ep_hidden ? std::max(Seconds(0), costs.moe.ep_comm - costs.moe.Compute()) : costs.moe.ep_comm;
+  const Seconds forward = mix(costs.dense.forward, costs.moe.forward);
+  const Seconds backward = mix(costs.dense.backward, costs.moe.backward);
+  const Seconds recompute = mix(costs.dense.recompute, costs.moe.recompute);
+  p.layer_tp_comm = mix(costs.dense.tp_comm, costs.moe.tp_comm);
+  p.layer_cp_comm = mix(costs.dense.cp_comm, costs.moe.cp_comm);
+  p.layer_ep_comm = mix(costs.dense.ep_comm, moe_ep);
+  const Seconds comm = p.layer_tp_comm + p.layer_cp_comm + p.layer_ep_comm;
+  // Exposed communication is split between the passes as their compute is (the backward moves twice the data).
+  const Seconds compute = forward + backward + recompute;
+  const double forward_share = compute > Seconds(0) ? forward / compute : 0.5;
+  p.layer_forward = forward + comm * forward_share;
+  p.layer_backward = backward + recompute + comm * (1.0 - forward_share);
+  // The backward's GEMMs compute input gradients and weight gradients in equal parts; attention has no weights.
+  p.layer_weight_grad = std::max(Seconds(0), backward - mix(costs.dense.attention_forward, costs.moe.attention_forward) *
+                                                            2.5) *
+                        0.5;
+  const Seconds head = costs.head.compute;
+  p.head_forward = head / 3.0;
+  p.head_backward = head - p.head_forward;
+
+  const StageSplit split = SplitStages(plan, p.layer_forward + p.layer_backward, head);
+  p.stage_layers.assign(static_cast<size_t>(plan.pp), 0);
+  if (plan.pp == 1) {
+    p.stage_layers[0] = model_.layers;
+  } else {
+    p.stage_layers.back() = split.last_layers;
+    const int64_t rest = model_.layers - split.last_layers;
+    const int64_t others = plan.pp - 1;
+    for (int64_t s = 0; s < others; ++s) {
+      // As evenly as whole layers allow; the stages after the first take the extra ones (the first holds the
+      // most micro-batches in flight).
+      const int64_t extra = rest % others;
+      p.stage_layers[static_cast<size_t>(s)] = rest / others + (s >= others - extra ? 1 : 0);
+    }
+    const auto [p2p, boundary] = StageTransfer(plan);
+    p.p2p = p2p;
+    p.boundary = boundary;
+    if (cluster_.datacenters > 1 && plan.pp % cluster_.datacenters == 0) {
+      p.stages_per_site = plan.pp / cluster_.datacenters;
+    }
+  }
+  p.pp_async = training_.stack.pp_overlap;
+
+  const DeviceParams device = DeviceStageParams(model_, params_, plan);
+  p.dp_overlap = training_.stack.dp_overlap;
+  if (device.dense_ranks > 1) {
+    const double g = GradientCommBytes(training_.precision, training_.stack);
+    const double w = WeightCommBytes(training_.precision, training_.stack);
+    p.dp_reduce = DataParallelTime(plan, plan.zero == 0 ? CollectiveOp::kAllReduce : CollectiveOp::kReduceScatter, g);
+    p.dp_reduce_bytes = (device.dense + device.expert) * g;
+    p.dp_ranks = device.dense_ranks;
+    if (plan.zero >= 1) {
+      p.dp_gather = DataParallelTime(plan, CollectiveOp::kAllGather, w);
+      p.dp_gather_bytes = (device.dense + device.expert) * w;
+    }
+    p.reduce_every_micro_batch = plan.zero >= 2 && training_.stack.sharded_gradient_accumulation;
+    p.gather_every_micro_batch = plan.zero >= 3;
+  }
+  p.optimizer = OptimizerStep(plan, device);
+  if (training_.stack.jitter > 0) {
+    p.sync_jitter = training_.stack.jitter * ExpectedMaxOfNormals(static_cast<double>(cluster_.count));
+  }
+  return p;
 }
 
 Estimator::Quick Estimator::Score(const Plan& plan) const {

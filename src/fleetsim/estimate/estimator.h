@@ -8,15 +8,48 @@
 
 #include <cstdint>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
+#include "fleetsim/collective/collective.h"
 #include "fleetsim/estimate/group_levels.h"
 #include "fleetsim/estimate/kernel_model.h"
 #include "fleetsim/estimate/layer_cost.h"
 #include "fleetsim/estimate/step_result.h"
 #include "fleetsim/scenario/scenario.h"
+#include "fleetsim/workload/memory.h"
 #include "fleetsim/workload/model_math.h"
 
 namespace fleetsim {
+
+// A plan's costs in the pieces a schedule is made of, priced by the estimator's physics, for an executor that
+// runs the schedule itself (the step simulator) instead of the closed form. Per device of a stage.
+struct PipelineCosts {
+  std::vector<int64_t> stage_layers;  // layers on each pipeline stage (the last one also runs the head)
+  Seconds layer_forward;   // one layer, one micro-batch: forward compute and its exposed TP/CP/EP communication
+  Seconds layer_backward;  // the same for the backward pass, recomputation included
+  Seconds layer_weight_grad;  // the share of `layer_backward` that computes weight gradients (what ZB-H1 defers)
+  Seconds layer_tp_comm;      // the exposed communication inside those passes, forward and backward together
+  Seconds layer_cp_comm;
+  Seconds layer_ep_comm;
+  Seconds head_forward;       // logits and loss of one micro-batch, on the last stage
+  Seconds head_backward;
+  Seconds p2p;       // one micro-batch's activation (or its gradient) across a stage boundary inside a site
+  Seconds boundary;  // the same across the slowest boundary (the WAN when stages straddle sites)
+  int stages_per_site = 0;  // > 0: the boundary after every this many stages crosses the WAN (uses `boundary`)
+  bool pp_async = true;     // transfers do not hold the sending stage's compute (the stack's pp_overlap)
+  Seconds dp_reduce;     // one stage's gradient all-reduce (ZeRO 0) or reduce-scatter, per issue
+  Seconds dp_gather;     // one stage's parameter all-gather (ZeRO >= 1), per issue
+  double dp_reduce_bytes = 0;  // what those collectives move per device (its whole buffer)
+  double dp_gather_bytes = 0;
+  int64_t dp_ranks = 1;
+  bool dp_overlap = true;              // the reduction may run during the backward (the stack's dp_overlap)
+  bool reduce_every_micro_batch = false;  // ZeRO-2/3 with sharded accumulation
+  bool gather_every_micro_batch = false;  // ZeRO-3: forward and backward gather the weights each micro-batch
+  Seconds optimizer;
+  double sync_jitter = 0;  // the step's wait for the slowest device, as a fraction of a stage's busy time
+  int64_t micro_batches = 1;
+};
 
 class Estimator {
  public:
@@ -32,6 +65,8 @@ class Estimator {
     bool fits = false;
   };
   Quick Score(const Plan& plan) const;
+  // The plan's costs for an executor that runs the schedule itself.
+  PipelineCosts Pipeline(const Plan& plan) const;
 
   const ParamCounts& params() const { return params_; }
   Bytes capacity() const { return cluster_.accelerator.memory_capacity; }
@@ -42,7 +77,22 @@ class Estimator {
     LayerCost moe;
     HeadCost head;
   };
+  // How whole layers split over the pipeline stages: the last stage, which carries the logits, gets
+  // `last_layers`; the others share the rest as evenly as whole layers allow. `busiest_layers` are on the stage
+  // that sets the pace, which holds the head when `head_on_busiest`.
+  struct StageSplit {
+    double busiest_layers = 0;
+    bool head_on_busiest = true;
+    int64_t last_layers = 0;
+  };
   const StageCosts& Costs(const Plan& plan) const;
+  StageSplit SplitStages(const Plan& plan, Seconds layer_total, Seconds head) const;
+  // One stage's data-parallel collective of its parameters at `bytes_per_param` (dense and expert groups).
+  Seconds DataParallelTime(const Plan& plan, CollectiveOp op, double bytes_per_param) const;
+  // One micro-batch's activation across a stage boundary: inside a site, and across the slowest boundary.
+  std::pair<Seconds, Seconds> StageTransfer(const Plan& plan) const;
+  // The optimizer step over the parameters one device updates.
+  Seconds OptimizerStep(const Plan& plan, const DeviceParams& device) const;
   StepBreakdown Breakdown(const Plan& plan) const;
 
   const ModelSpec& model_;

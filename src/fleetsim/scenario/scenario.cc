@@ -315,6 +315,7 @@ Scenario Scenario::Parse(const std::string& text, const std::string& file, const
   if (auto m = root.OptMap("reliability")) s.reliability = ParseReliabilitySpec(*m, s.cluster);
   if (auto m = root.OptMap("datacenter")) s.datacenter = ParseDatacenterSpec(*m, s.cluster);
   if (auto m = root.OptMap("economics")) s.economics = ParseEconomicsSpec(*m, s.cluster);
+  if (auto m = root.OptMap("simulation")) s.simulation = ParseSimulationSpec(*m, s.cluster.count);
   root.Finish();
   return s;
 }

@@ -1,5 +1,6 @@
 // Scenario: the validated, immutable input of every command, parsed once from one YAML file (DESIGN §3): the
-// cluster, the model and the training job, plus the optional reliability, datacenter and economics sections.
+// cluster, the model and the training job, plus the optional reliability, datacenter, economics, serving and
+// simulation sections.
 // Presets resolve against the Catalog; every key is checked (unknown keys, units, ranges, consistency), and any
 // problem is an InputError naming the file and line.
 #pragma once
@@ -18,6 +19,7 @@
 #include "fleetsim/scenario/training_spec.h"
 #include "fleetsim/serve/serving_spec.h"
 #include "fleetsim/serve/workload_spec.h"
+#include "fleetsim/simulate/simulation_spec.h"
 
 namespace fleetsim {
 
@@ -40,6 +42,7 @@ struct Scenario {
   // its defaults, unused) and `workload:` says what requests arrive.
   std::optional<ServingSpec> serving;
   std::optional<WorkloadSpec> workload;
+  std::optional<SimulationSpec> simulation;  // `fleetsim simulate`: schedule and stragglers
 
   // Parses and validates YAML text; `file` names it in messages.
   static Scenario Parse(const std::string& text, const std::string& file,

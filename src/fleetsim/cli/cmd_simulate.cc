@@ -1,0 +1,118 @@
+// `fleetsim simulate S.yaml [--schedule S] [--trace T.json]`: one training step executed on the event engine,
+// pass by pass with its real pipeline schedule (docs/simulate.md), printed in the estimate's keys, beside the
+// estimate, with the time each stage's streams are busy and the stage that sets the step.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "fleetsim/cli/command.h"
+#include "fleetsim/estimate/estimator.h"
+#include "fleetsim/report/step_report.h"
+#include "fleetsim/report/table.h"
+#include "fleetsim/simulate/perfetto_trace.h"
+#include "fleetsim/simulate/simulate_scenario.h"
+
+namespace fleetsim {
+namespace {
+
+struct SimulateCliOptions {
+  CommonOptions common;
+  std::string path;
+  std::string schedule;
+  std::string trace;
+};
+
+nlohmann::json StagesJson(const StepSimulation& sim) {
+  nlohmann::json stages = nlohmann::json::array();
+  for (size_t s = 0; s < sim.stages.size(); ++s) {
+    const StageActivity& a = sim.stages[s];
+    stages.push_back({{"stage", s},
+                      {"layers", a.layers},
+                      {"compute_busy_s", a.compute_busy.value()},
+                      {"waiting_s", a.waiting.value()},
+                      {"comm_busy_s", a.comm_busy.value()},
+                      {"end_s", a.end.value()}});
+  }
+  return stages;
+}
+
+std::string Text(const Scenario& s, const ScenarioSimulation& r) {
+  std::string out = StepResultText(s, r.simulated);
+  const StepSimulation& sim = r.step;
+  out += fmt::format("\nsimulated: {} schedule, {} events; estimate {:.4f} s, simulation {:.4f} s ({:+.1f}%)\n",
+                     PipelineScheduleName(sim.schedule), sim.events, r.estimate.step_time.value(),
+                     sim.step_time.value(), 100.0 * (sim.step_time / r.estimate.step_time - 1.0));
+  if (r.stragglers > 0) {
+    out += fmt::format("stragglers: {} device(s) slower; {} data-parallel replica(s) hold one and were simulated; "
+                       "every replica waits for the slowest at the gradient reduction\n",
+                       r.stragglers, r.slow_replicas_simulated);
+  }
+  out += fmt::format("critical path: stage {} ends last (its passes, then its data-parallel collectives)\n\n",
+                     sim.critical_stage);
+  Table t({"stage", "layers", "compute busy", "waiting", "dp comm busy", "ends at"});
+  for (size_t i = 0; i < sim.stages.size(); ++i) {
+    const StageActivity& a = sim.stages[i];
+    t.AddRow({fmt::format("{}{}", i, static_cast<int>(i) == sim.critical_stage ? " *" : ""),
+              fmt::format("{}", a.layers), fmt::format("{:.4f} s", a.compute_busy.value()),
+              fmt::format("{:.4f} s", a.waiting.value()), fmt::format("{:.4f} s", a.comm_busy.value()),
+              fmt::format("{:.4f} s", a.end.value())});
+  }
+  return out + t.RenderText();
+}
+
+int Run(const SimulateCliOptions& o, std::ostream& out) {
+  const Scenario s = o.common.LoadScenario(o.path);
+  SimulateOptions options;
+  options.record_spans = !o.trace.empty();
+  if (!o.schedule.empty()) {
+    for (size_t i = 0; i < PipelineScheduleNames().size(); ++i) {
+      if (PipelineScheduleNames()[i] == o.schedule) options.schedule = static_cast<PipelineSchedule>(i);
+    }
+  }
+  const ScenarioSimulation r = SimulateScenario(s, options);
+  if (!o.trace.empty()) {
+    const Estimator estimator(s.model, s.cluster, s.training);
+    WriteOutputFile(o.trace, ChromeTrace(r.step, r.simulated.plan, estimator.Pipeline(r.simulated.plan)).dump() + "\n");
+  }
+  // Host time is the one figure that differs from run to run: it goes to stderr, stdout stays reproducible.
+  std::cerr << fmt::format("simulate: {} events in {:.3f} s of host time\n", r.step.events, r.wall_s);
+  switch (o.common.Format()) {
+    case OutputFormat::kJson: {
+      nlohmann::json j = StepResultJson(s, r.simulated);
+      j["executor"] = "simulate";
+      j["schedule"] = PipelineScheduleName(r.step.schedule);
+      j["events"] = r.step.events;
+      j["critical_stage"] = r.step.critical_stage;
+      j["stages"] = StagesJson(r.step);
+      j["stragglers"] = r.stragglers;
+      j["estimate_step_time_s"] = r.estimate.step_time.value();
+      out << j.dump(2) << "\n";
+      break;
+    }
+    case OutputFormat::kCsv:
+      out << StepResultCsv(s, r.simulated);
+      break;
+    case OutputFormat::kTable:
+      out << Text(s, r);
+      break;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command AddSimulateCommand(CLI::App& root) {
+  auto* cmd = root.add_subcommand("simulate", "one training step on the event engine, with its real pipeline schedule");
+  auto o = std::make_shared<SimulateCliOptions>();
+  cmd->add_option("scenario", o->path, "scenario YAML file")->required();
+  cmd->add_option("--schedule", o->schedule, "pipeline schedule (default: interleaved with vpp > 1, else 1f1b)")
+      ->check(CLI::IsMember(PipelineScheduleNames()));
+  cmd->add_option("--trace", o->trace, "write a Perfetto / Chrome trace-event JSON of the step to this file");
+  AddCommonOptions(*cmd, o->common);
+  auto run = [o](std::ostream& out) { return Run(*o, out); };
+  return {cmd, run, &o->common};
+}
+
+}  // namespace fleetsim

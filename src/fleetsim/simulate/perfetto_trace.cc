@@ -1,0 +1,72 @@
+#include "fleetsim/simulate/perfetto_trace.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace fleetsim {
+namespace {
+
+const char* PassName(PassKind k) {
+  switch (k) {
+    case PassKind::kForward:
+      return "F";
+    case PassKind::kBackward:
+      return "B";
+    case PassKind::kWeightGrad:
+      return "W";
+  }
+  return "?";
+}
+
+// Microseconds, rounded to nanoseconds so that the text is the same on every run and platform.
+double Micros(double seconds) { return std::round(seconds * 1e9) / 1e3; }
+
+}  // namespace
+
+nlohmann::json ChromeTrace(const StepSimulation& sim, const Plan& plan, const PipelineCosts& costs) {
+  nlohmann::json events = nlohmann::json::array();
+  const int64_t devices_per_stage = static_cast<int64_t>(plan.tp) * plan.cp * plan.dp;
+  for (size_t s = 0; s < sim.stages.size(); ++s) {
+    const int pid = static_cast<int>(s);
+    events.push_back({{"ph", "M"},
+                      {"name", "process_name"},
+                      {"pid", pid},
+                      {"args",
+                       {{"name", fmt::format("stage {} ({} layers; represents {} devices)", s, sim.stages[s].layers,
+                                             devices_per_stage)}}}});
+    events.push_back({{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", 0}, {"args", {{"name", "compute"}}}});
+    events.push_back(
+        {{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", 1}, {"args", {{"name", "data-parallel comm"}}}});
+  }
+  const double chunks = plan.vpp > 1 && sim.schedule == PipelineSchedule::kInterleaved ? plan.vpp : 1;
+  for (const SimSpan& span : sim.spans) {
+    nlohmann::json e{{"ph", "X"},
+                     {"pid", span.stage},
+                     {"tid", span.stream},
+                     {"ts", Micros(span.start_s)},
+                     {"dur", Micros(span.duration_s)}};
+    if (span.stream == 0) {
+      e["name"] = fmt::format("{}{} c{}", PassName(span.kind), span.micro_batch, span.chunk);
+      e["cat"] = "compute";
+      e["args"] = {{"micro_batch", span.micro_batch}, {"chunk", span.chunk}};
+    } else {
+      e["name"] = span.reduce ? fmt::format("gradient reduce c{}", span.chunk)
+                              : fmt::format("parameter gather c{}", span.chunk);
+      e["cat"] = "collective";
+      e["args"] = {{"chunk", span.chunk},
+                   {"collective", span.reduce ? (plan.zero == 0 ? "all-reduce" : "reduce-scatter") : "all-gather"},
+                   {"bytes", (span.reduce ? costs.dp_reduce_bytes : costs.dp_gather_bytes) / chunks},
+                   {"ranks", costs.dp_ranks}};
+    }
+    events.push_back(std::move(e));
+  }
+  return {{"traceEvents", events},
+          {"displayTimeUnit", "ms"},
+          {"otherData",
+           {{"schedule", PipelineScheduleName(sim.schedule)},
+            {"step_time_s", sim.step_time.value()},
+            {"truncated", sim.spans_truncated}}}};
+}
+
+}  // namespace fleetsim

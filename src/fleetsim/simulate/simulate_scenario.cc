@@ -1,0 +1,103 @@
+#include "fleetsim/simulate/simulate_scenario.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "fleetsim/estimate/estimator.h"
+#include "fleetsim/reliability/rng.h"
+
+namespace fleetsim {
+namespace {
+
+// The stage slowdowns of every data-parallel replica that holds a straggler: `count` distinct devices drawn with
+// the seed, ranks laid out pipeline-outermost (stage = rank / devices per stage, replica = the data-parallel
+// index inside the stage). Distinct patterns only, in a stable order.
+std::vector<std::vector<double>> StragglerPatterns(const StragglerSpec& spec, const Plan& plan, int64_t devices) {
+  std::vector<std::vector<double>> patterns;
+  if (spec.count <= 0 || spec.slowdown <= 1.0) return patterns;
+  const int64_t per_stage = devices / plan.pp;
+  const int64_t per_replica = std::max<int64_t>(1, static_cast<int64_t>(plan.tp) * plan.cp);
+  Rng rng(spec.seed);
+  std::set<int64_t> chosen;
+  // Drawing distinct devices: at most `count` <= devices draws succeed; bounded retries keep it finite.
+  for (int64_t tries = 0; static_cast<int64_t>(chosen.size()) < spec.count && tries < 64 * spec.count + 64; ++tries) {
+    chosen.insert(std::min(devices - 1, static_cast<int64_t>(rng.Uniform() * static_cast<double>(devices))));
+  }
+  std::map<int64_t, std::vector<double>> by_replica;
+  for (int64_t device : chosen) {
+    const int64_t stage = device / per_stage;
+    const int64_t replica = (device % per_stage) / per_replica;
+    auto [it, fresh] = by_replica.try_emplace(replica, std::vector<double>(static_cast<size_t>(plan.pp), 1.0));
+    it->second[static_cast<size_t>(stage)] = spec.slowdown;  // one slow device slows its whole TP/CP group
+  }
+  std::set<std::vector<double>> distinct;
+  for (const auto& [replica, pattern] : by_replica) distinct.insert(pattern);
+  patterns.assign(distinct.begin(), distinct.end());
+  return patterns;
+}
+
+// The simulated step in the estimate's terms: the stage that ended last sets the breakdown (its passes, split
+// into compute and the exposed communication they contain; its waits; its collectives after the last pass).
+StepResult ToStepResult(const StepResult& estimate, const StepSimulation& sim, const PipelineCosts& costs,
+                        const Plan& plan) {
+  StepResult r = estimate;
+  const StageActivity& crit = sim.stages[static_cast<size_t>(sim.critical_stage)];
+  const double passes = static_cast<double>(crit.layers) * static_cast<double>(costs.micro_batches);
+  StepBreakdown& b = r.breakdown;
+  b = StepBreakdown{};
+  b.tp_comm = costs.layer_tp_comm * passes;
+  b.cp_comm = costs.layer_cp_comm * passes;
+  b.ep_comm = costs.layer_ep_comm * passes;
+  b.compute = crit.compute_busy - b.tp_comm - b.cp_comm - b.ep_comm;
+  b.pp_bubble = crit.waiting;
+  b.dp_comm = crit.end - crit.compute_end;
+  b.optimizer = sim.optimizer;
+  b.sync_wait = sim.sync_wait;
+  r.step_time = sim.step_time;
+  const double scale = estimate.step_time / sim.step_time;
+  r.tokens_per_s = estimate.tokens_per_s * scale;
+  r.model_tflops_per_device = estimate.model_tflops_per_device * scale;
+  r.mfu = estimate.mfu * scale;
+  r.hfu = estimate.hfu * scale;
+  if (estimate.time_to_train) r.time_to_train = *estimate.time_to_train / scale;
+  (void)plan;
+  return r;
+}
+
+}  // namespace
+
+PipelineSchedule DefaultSchedule(const Plan& plan) {
+  return plan.vpp > 1 ? PipelineSchedule::kInterleaved : PipelineSchedule::kOneFOneB;
+}
+
+ScenarioSimulation SimulateScenario(const Scenario& scenario, const SimulateOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  ScenarioSimulation out;
+  out.estimate = EstimateScenario(scenario);
+  const Plan& plan = out.estimate.plan;
+  const Estimator estimator(scenario.model, scenario.cluster, scenario.training);
+  const PipelineCosts costs = estimator.Pipeline(plan);
+  const SimulationSpec spec = scenario.simulation.value_or(SimulationSpec{});
+
+  StepSimulationOptions o;
+  o.schedule = options.schedule ? *options.schedule : spec.schedule ? *spec.schedule : DefaultSchedule(plan);
+  o.record_spans = options.record_spans;
+  out.stragglers = spec.stragglers.count;
+  std::vector<std::vector<double>> patterns = StragglerPatterns(spec.stragglers, plan, scenario.cluster.count);
+  if (patterns.empty()) patterns.push_back({});
+  out.slow_replicas_simulated = static_cast<int>(patterns.size()) - (patterns.front().empty() ? 1 : 0);
+  bool first = true;
+  for (const std::vector<double>& pattern : patterns) {
+    o.stage_slowdown = pattern;
+    StepSimulation sim = SimulateStep(costs, plan, o);
+    if (first || sim.step_time > out.step.step_time) out.step = std::move(sim);
+    first = false;
+  }
+  out.simulated = ToStepResult(out.estimate, out.step, costs, plan);
+  out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+}  // namespace fleetsim

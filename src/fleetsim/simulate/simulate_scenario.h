@@ -1,0 +1,35 @@
+// SimulateScenario: `fleetsim simulate` on one scenario. Resolves the plan as `estimate` does (every `auto`
+// field), prices its passes with the estimator's physics, executes the step on the event engine (StepSimulator)
+// with the schedule and stragglers of the scenario's `simulation:` section, and reports the result in the
+// estimate's terms (a StepResult, so both executors print the same keys) beside the estimate itself.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "fleetsim/estimate/step_result.h"
+#include "fleetsim/scenario/scenario.h"
+#include "fleetsim/simulate/step_simulator.h"
+
+namespace fleetsim {
+
+struct ScenarioSimulation {
+  StepResult estimate;   // the analytical executor on the same plan
+  StepResult simulated;  // the simulated step, in the estimate's keys
+  StepSimulation step;   // of the slowest replica (the one every replica waits for)
+  int64_t stragglers = 0;
+  int slow_replicas_simulated = 0;  // distinct pipelines with a straggler, each simulated
+  double wall_s = 0;                // host time the simulation took
+};
+
+struct SimulateOptions {
+  bool record_spans = false;
+  std::optional<PipelineSchedule> schedule;  // overrides the scenario's
+};
+
+ScenarioSimulation SimulateScenario(const Scenario& scenario, const SimulateOptions& options = {});
+
+// The schedule a plan runs when none is named: interleaved 1F1B with vpp > 1, else 1F1B.
+PipelineSchedule DefaultSchedule(const Plan& plan);
+
+}  // namespace fleetsim

@@ -1,0 +1,27 @@
+#include "fleetsim/simulate/simulation_spec.h"
+
+#include <fmt/format.h>
+
+#include "fleetsim/core/yaml_map.h"
+
+namespace fleetsim {
+
+SimulationSpec ParseSimulationSpec(YamlMap& m, int64_t accelerators) {
+  SimulationSpec s;
+  if (auto v = m.OptChoice("schedule", PipelineScheduleNames())) {
+    for (size_t i = 0; i < PipelineScheduleNames().size(); ++i) {
+      if (PipelineScheduleNames()[i] == *v) s.schedule = static_cast<PipelineSchedule>(i);
+    }
+  }
+  if (auto v = m.OptInteger("steps", Range::Between(1, 100))) s.steps = static_cast<int>(*v);
+  if (auto st = m.OptMap("stragglers")) {
+    s.stragglers.count = st->Integer("count", Range::Between(0, static_cast<double>(accelerators)));
+    if (auto v = st->OptNumber("slowdown", Range::Between(1.0, 100.0))) s.stragglers.slowdown = *v;
+    if (auto v = st->OptInteger("seed", Range::Between(0, 9.0e15))) s.stragglers.seed = static_cast<uint64_t>(*v);
+    st->Finish();
+  }
+  m.Finish();
+  return s;
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,322 @@
+#include "fleetsim/simulate/step_simulator.h"
+
+#include <algorithm>
+#include <deque>
+#include <limits>
+
+#include "fleetsim/core/error.h"
+#include "fleetsim/engine/engine.h"
+
+namespace fleetsim {
+namespace {
+
+constexpr double kNever = std::numeric_limits<double>::infinity();
+
+// The run of one step: the stages' state and the event handler that moves it. Events carry the stage in the low
+// 32 bits and what happened in the high ones: a pass ended, or a stage was woken to look for work again.
+class StepRun final : public EventHandler {
+ public:
+  StepRun(const PipelineCosts& costs, const Plan& plan, const StepSimulationOptions& options)
+      : c_(costs),
+        options_(options),
+        pp_(plan.pp),
+        chunks_(options.schedule == PipelineSchedule::kInterleaved ? std::max(1, plan.vpp) : 1),
+        m_(static_cast<int>(costs.micro_batches)),
+        zb_(options.schedule == PipelineSchedule::kZbH1),
+        stages_(static_cast<size_t>(pp_)) {
+    for (int s = 0; s < pp_; ++s) {
+      Stage& st = stages_[static_cast<size_t>(s)];
+      st.order = StageOrder(options.schedule, s, pp_, m_, chunks_);
+      const size_t slots = static_cast<size_t>(m_) * static_cast<size_t>(chunks_);
+      st.forward_ready.assign(slots, kNever);
+      st.backward_ready.assign(slots, kNever);
+      st.gather_done.assign(static_cast<size_t>(chunks_), 0.0);
+      st.pending_grads.assign(static_cast<size_t>(chunks_), m_);
+      if (static_cast<size_t>(s) < options.stage_slowdown.size()) st.slow = options.stage_slowdown[static_cast<size_t>(s)];
+      st.activity.layers = costs.stage_layers[static_cast<size_t>(s)];
+    }
+    // The first virtual stage has its inputs at once.
+    for (int mb = 0; mb < m_; ++mb) stages_[0].forward_ready[Slot(mb, 0)] = 0.0;
+    // The parameters updated by the last step are gathered first (ZeRO >= 1), one chunk after another.
+    // Under ZeRO-3 each pass gathers its own, the first one now and each next one while the previous runs.
+    for (Stage& st : stages_) {
+      if (c_.dp_gather <= Seconds(0)) break;
+      if (c_.gather_every_micro_batch) {
+        st.next_gather_done = Communicate(st, 0.0, Gather(), false, 0);
+        continue;
+      }
+      for (int ch = 0; ch < chunks_; ++ch) {
+        st.gather_done[static_cast<size_t>(ch)] = Communicate(st, 0.0, Gather(), false, ch);
+      }
+    }
+  }
+
+  StepSimulation Run() {
+    for (int s = 0; s < pp_; ++s) engine_.Schedule(SimTime(), this, Encode(kWake, s));
+    engine_.Run();
+    StepSimulation out;
+    out.schedule = options_.schedule;
+    out.events = engine_.events_run();
+    double pipeline = 0.0, end = 0.0, busiest = 0.0;
+    for (int s = 0; s < pp_; ++s) {
+      Stage& st = stages_[static_cast<size_t>(s)];
+      if (st.next < st.order.size() || !st.pending_w.empty()) {
+        throw InternalError("pipeline schedule stalled: stage " + std::to_string(s) + " could not run its passes");
+      }
+      if (!c_.dp_overlap) FlushReductions(st);
+      st.activity.compute_end = Seconds(st.compute_end);
+      st.activity.end = Seconds(std::max(st.compute_end, st.comm_free));
+      st.activity.waiting = Seconds(st.compute_end - st.activity.compute_busy.value());
+      pipeline = std::max(pipeline, st.compute_end);
+      if (st.activity.end.value() > end) {
+        end = st.activity.end.value();
+        out.critical_stage = s;
+      }
+      busiest = std::max(busiest, st.activity.compute_busy.value());
+      out.stages.push_back(st.activity);
+    }
+    out.pipeline_time = Seconds(pipeline);
+    out.dp_tail = Seconds(end - pipeline);
+    out.optimizer = c_.optimizer;
+    out.sync_wait = Seconds(busiest * c_.sync_jitter);
+    out.step_time = Seconds(end) + out.optimizer + out.sync_wait;
+    out.spans = std::move(spans_);
+    out.spans_truncated = truncated_;
+    return out;
+  }
+
+  void OnEvent(uint64_t payload) override {
+    const int s = static_cast<int>(payload & 0xffffffffu);
+    Stage& st = stages_[static_cast<size_t>(s)];
+    if ((payload >> 32) == kPassDone) {
+      st.busy = false;
+      Finish(s, st, st.running);
+    }
+    TryStart(s, st);
+  }
+
+ private:
+  static constexpr uint64_t kPassDone = 1;
+  static constexpr uint64_t kWake = 2;
+
+  struct Stage {
+    std::vector<Pass> order;  // F and B passes in issue order
+    size_t next = 0;
+    std::deque<Pass> pending_w;  // ZB-H1: weight-gradient passes not yet run
+    std::vector<double> forward_ready;   // by slot: when the pass's input is here
+    std::vector<double> backward_ready;
+    std::vector<double> gather_done;  // by chunk: the parameters are gathered
+    std::vector<int> pending_grads;   // by chunk: micro-batches whose gradients are not complete yet
+    std::vector<std::pair<double, int>> deferred_reductions;  // (earliest start, chunk) without dp_overlap
+    double slow = 1.0;
+    bool busy = false;
+    Pass running;
+    double running_start = 0;
+    double free_at = 0;  // a blocking send may hold the stream after a pass
+    double compute_end = 0;
+    double comm_free = 0;
+    double next_gather_done = 0;  // ZeRO-3: the gather for the next pass
+    StageActivity activity;
+  };
+
+  static uint64_t Encode(uint64_t what, int stage) { return what << 32 | static_cast<uint32_t>(stage); }
+  size_t Slot(int mb, int chunk) const { return static_cast<size_t>(mb) * static_cast<size_t>(chunks_) + chunk; }
+  double Now() const { return engine_.now().ToSeconds().value(); }
+  Seconds Gather() const { return c_.dp_gather / static_cast<double>(chunks_); }
+  Seconds Reduce() const { return c_.dp_reduce / static_cast<double>(chunks_); }
+  int64_t ChunkLayers(int s) const {
+    return std::max<int64_t>(1, c_.stage_layers[static_cast<size_t>(s)] / chunks_);
+  }
+
+  Seconds Duration(int s, const Pass& p) const {
+    const double layers = static_cast<double>(c_.stage_layers[static_cast<size_t>(s)]) / chunks_;
+    const bool head = s == pp_ - 1 && p.chunk == chunks_ - 1;
+    Seconds t;
+    switch (p.kind) {
+      case PassKind::kForward:
+        t = c_.layer_forward * layers + (head ? c_.head_forward : Seconds(0));
+        break;
+      case PassKind::kBackward:
+        t = (zb_ ? c_.layer_backward - c_.layer_weight_grad : c_.layer_backward) * layers +
+            (head ? c_.head_backward : Seconds(0));
+        break;
+      case PassKind::kWeightGrad:
+        t = c_.layer_weight_grad * layers;
+        break;
+    }
+    return t * stages_[static_cast<size_t>(s)].slow;
+  }
+
+  // Queues a collective on the stage's communication stream (first come, first served) no earlier than
+  // `earliest`; returns when it ends.
+  double Communicate(Stage& st, double earliest, Seconds duration, bool reduce, int chunk) {
+    const double start = std::max(earliest, st.comm_free);
+    st.comm_free = start + duration.value();
+    st.activity.comm_busy += duration;
+    Record(static_cast<int>(&st - stages_.data()), 1, {PassKind::kForward, -1, chunk}, reduce, start,
+           duration.value());
+    return st.comm_free;
+  }
+
+  void Record(int s, int stream, const Pass& p, bool reduce, double start, double duration) {
+    if (!options_.record_spans) return;
+    if (spans_.size() >= options_.max_spans) {
+      truncated_ = true;
+      return;
+    }
+    spans_.push_back({s, stream, p.kind, p.micro_batch, p.chunk, reduce, start, duration});
+  }
+
+  // When `p` may start on stage s: its input, and the parameters it needs.
+  double ReadyAt(int s, Stage& st, const Pass& p) const {
+    double at = p.kind == PassKind::kForward ? st.forward_ready[Slot(p.micro_batch, p.chunk)]
+                                             : st.backward_ready[Slot(p.micro_batch, p.chunk)];
+    // Parameters arrive layer by layer: the pass may start once all but its last layer's share is gathered.
+    const double layers = static_cast<double>(ChunkLayers(s));
+    const double lead = Duration(s, p).value() * (layers - 1.0) / layers;
+    if (c_.gather_every_micro_batch && c_.dp_gather > Seconds(0)) {
+      at = std::max(at, st.next_gather_done - lead);
+    } else if (p.kind == PassKind::kForward && p.micro_batch == 0) {
+      at = std::max(at, st.gather_done[static_cast<size_t>(p.chunk)] - lead);
+    }
+    return at;
+  }
+
+  void TryStart(int s, Stage& st) {
+    if (st.busy) return;
+    const double now = Now();
+    // Times compare on the engine's nanosecond clock, so that a wake-up rounded to now finds its work ready.
+    auto reached = [&](double t) { return SimTime::FromSeconds(Seconds(t)) <= engine_.now(); };
+    if (!reached(st.free_at)) {
+      engine_.Schedule(SimTime::FromSeconds(Seconds(st.free_at)), this, Encode(kWake, s));
+      return;
+    }
+    Pass pass;
+    bool have = false;
+    // ZB-H1 keeps at most as many weight-gradient passes waiting as 1F1B keeps activations.
+    const size_t w_limit = static_cast<size_t>(pp_ - s);
+    if (zb_ && !st.pending_w.empty() && (st.pending_w.size() >= w_limit || st.next == st.order.size())) {
+      pass = st.pending_w.front();
+      st.pending_w.pop_front();
+      have = true;
+    } else if (st.next < st.order.size()) {
+      const Pass& candidate = st.order[st.next];
+      const double ready = ReadyAt(s, st, candidate);
+      if (reached(ready)) {
+        pass = candidate;
+        ++st.next;
+        have = true;
+      } else if (zb_ && !st.pending_w.empty()) {
+        pass = st.pending_w.front();  // fill the wait with deferred weight gradients
+        st.pending_w.pop_front();
+        have = true;
+      } else if (ready < kNever) {
+        engine_.Schedule(SimTime::FromSeconds(Seconds(ready)), this, Encode(kWake, s));
+      }
+    }
+    if (!have) return;
+    const Seconds duration = Duration(s, pass);
+    st.busy = true;
+    st.running = pass;
+    st.running_start = now;
+    st.activity.compute_busy += duration;
+    if (c_.gather_every_micro_batch && c_.dp_gather > Seconds(0) && pass.kind != PassKind::kWeightGrad) {
+      // FSDP prefetches the next pass's parameters while this one runs.
+      st.next_gather_done = Communicate(st, now, Gather(), false, pass.chunk);
+    }
+    Record(s, 0, pass, false, now, duration.value());
+    engine_.Schedule(SimTime::FromSeconds(Seconds(now + duration.value())), this, Encode(kPassDone, s));
+  }
+
+  Seconds TransferTime(int from, int to) const {
+    if (c_.stages_per_site > 0) {
+      const int upper = std::max(from, to);
+      if (upper % c_.stages_per_site == 0) return c_.boundary;
+    }
+    return c_.p2p;
+  }
+
+  void Finish(int s, Stage& st, const Pass& p) {
+    const double now = Now();
+    st.compute_end = now;
+    const int virtual_stages = pp_ * chunks_;
+    const int v = p.chunk * pp_ + s;
+    auto deliver = [&](int to_v, bool forward) {
+      const int to = to_v % pp_;
+      const int chunk = to_v / pp_;
+      const Seconds transfer = to == s ? Seconds(0) : TransferTime(s, to);
+      if (!c_.pp_async && to != s) st.free_at = std::max(st.free_at, now + transfer.value());
+      Stage& dst = stages_[static_cast<size_t>(to)];
+      auto& ready = forward ? dst.forward_ready : dst.backward_ready;
+      ready[Slot(p.micro_batch, chunk)] = now + transfer.value();
+      engine_.Schedule(SimTime::FromSeconds(Seconds(now + transfer.value())), this, Encode(kWake, to));
+    };
+    switch (p.kind) {
+      case PassKind::kForward:
+        if (v + 1 < virtual_stages) {
+          deliver(v + 1, true);
+        } else {
+          st.backward_ready[Slot(p.micro_batch, p.chunk)] = now;  // the loss: backward starts here
+        }
+        break;
+      case PassKind::kBackward:
+        if (v > 0) deliver(v - 1, false);
+        if (zb_) {
+          st.pending_w.push_back({PassKind::kWeightGrad, p.micro_batch, p.chunk});
+        } else {
+          GradientsDone(st, p, now);
+        }
+        break;
+      case PassKind::kWeightGrad:
+        GradientsDone(st, p, now);
+        break;
+    }
+  }
+
+  // A micro-batch's gradients of one chunk are complete: reduce them now (ZeRO-2/3 with sharded accumulation),
+  // or once every micro-batch's are, layer by layer from the start of the last backward's final layer.
+  void GradientsDone(Stage& st, const Pass& p, double now) {
+    if (c_.dp_reduce <= Seconds(0)) return;
+    const int s = static_cast<int>(&st - stages_.data());
+    const double layers = static_cast<double>(ChunkLayers(s));
+    const double earliest = now - Duration(s, p).value() * (layers - 1.0) / layers;
+    if (c_.reduce_every_micro_batch) {
+      Communicate(st, earliest, Reduce(), true, p.chunk);
+      return;
+    }
+    if (--st.pending_grads[static_cast<size_t>(p.chunk)] > 0) return;
+    if (c_.dp_overlap) {
+      Communicate(st, earliest, Reduce(), true, p.chunk);
+    } else {
+      st.deferred_reductions.push_back({earliest, p.chunk});
+    }
+  }
+
+  // Without dp_overlap the stack reduces once the stage's backward is over.
+  void FlushReductions(Stage& st) {
+    for (const auto& [earliest, chunk] : st.deferred_reductions) {
+      Communicate(st, std::max(earliest, st.compute_end), Reduce(), true, chunk);
+    }
+    st.deferred_reductions.clear();
+  }
+
+  const PipelineCosts& c_;
+  const StepSimulationOptions& options_;
+  const int pp_;
+  const int chunks_;
+  const int m_;
+  const bool zb_;
+  std::vector<Stage> stages_;
+  Engine engine_;
+  std::vector<SimSpan> spans_;
+  bool truncated_ = false;
+};
+
+}  // namespace
+
+StepSimulation SimulateStep(const PipelineCosts& costs, const Plan& plan, const StepSimulationOptions& options) {
+  StepRun run(costs, plan, options);
+  return run.Run();
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,74 @@
+// StepSimulator: one training step executed on the discrete-event engine, pass by pass, instead of the
+// estimator's closed form. Every pipeline stage is one representative device (the tensor-, context- and
+// data-parallel ranks of a stage run the same passes at the same times), with a compute stream that runs the
+// stage's forward and backward passes in its schedule's order (PipelineSchedule) and a communication stream that
+// runs the data-parallel collectives (gradient reduction, ZeRO/FSDP parameter gathers) beside it. A pass starts
+// when its stream is free and its input has arrived: the previous stage's activation (forward) or the next
+// stage's gradient (backward), after the point-to-point transfer. Pass costs come from the estimator's kernel
+// and communication models (PipelineCosts), so both executors share one physics; what differs is that the
+// schedule, the bubbles and the overlap of communication are executed, not assumed.
+//
+// A straggler (one device computing slower) breaks the symmetry: its stage in its data-parallel replica runs
+// slower, and since every replica waits for the slowest at the gradient reduction, that replica's pipeline is the
+// one simulated.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fleetsim/core/units.h"
+#include "fleetsim/estimate/estimator.h"
+#include "fleetsim/simulate/pipeline_schedule.h"
+#include "fleetsim/workload/plan.h"
+
+namespace fleetsim {
+
+struct StepSimulationOptions {
+  PipelineSchedule schedule = PipelineSchedule::kOneFOneB;
+  // Per stage, how many times as long its passes take (a straggler in it); empty or 1: nominal speed.
+  std::vector<double> stage_slowdown;
+  bool record_spans = false;        // keep every pass and collective for a trace
+  size_t max_spans = 2'000'000;     // spans kept at most (a trace of a huge run stays bounded)
+};
+
+// What one stage's representative device did during the step.
+struct StageActivity {
+  int64_t layers = 0;
+  Seconds compute_busy;  // running passes
+  Seconds comm_busy;     // running data-parallel collectives
+  Seconds compute_end;   // its last pass ended
+  Seconds end;           // its last pass or collective ended
+  Seconds waiting;       // compute stream idle before compute_end: waiting for inputs (bubbles, slower stages)
+};
+
+// One pass or collective, for traces. stream 0: compute, 1: data-parallel communication.
+struct SimSpan {
+  int32_t stage = 0;
+  int32_t stream = 0;
+  PassKind kind = PassKind::kForward;  // for compute spans
+  int32_t micro_batch = -1;
+  int32_t chunk = 0;
+  bool reduce = false;  // communication: gradient reduction (true) or parameter gather (false)
+  double start_s = 0;
+  double duration_s = 0;
+};
+
+struct StepSimulation {
+  PipelineSchedule schedule = PipelineSchedule::kOneFOneB;
+  Seconds step_time;      // pipeline + exposed data-parallel tail + optimizer + synchronisation wait
+  Seconds pipeline_time;  // the last pass of any stage ended
+  Seconds dp_tail;        // data-parallel collectives still running after the last pass
+  Seconds optimizer;
+  Seconds sync_wait;
+  int critical_stage = 0;  // the stage whose work ended last
+  std::vector<StageActivity> stages;
+  std::vector<SimSpan> spans;
+  bool spans_truncated = false;
+  uint64_t events = 0;
+};
+
+// Simulates one step of `plan` with the given costs. Deterministic.
+StepSimulation SimulateStep(const PipelineCosts& costs, const Plan& plan, const StepSimulationOptions& options);
+
+}  // namespace fleetsim

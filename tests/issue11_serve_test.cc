@@ -189,3 +189,58 @@ TEST(Issue11, StaticBatchesRunToCompletion) {
 
 }  // namespace
 }  // namespace fleetsim
+
+namespace fleetsim {
+namespace {
+
+ServeResult EvaluateYaml(const std::string& yaml) { return EvaluateServing(Scenario::Parse(yaml, "case.yaml")); }
+
+// Regression (audit of issue 11): the bisection's top was the throughput of an offline run of only the probe's
+// request count, dominated by its drain (Mixtral on 8 H100: 137 req/s found against 347 req/s served by NVIDIA).
+// The top is now the copies' steady-state capacity, grown while a probe there still meets the SLO, so the rate
+// found may exceed what a short offline run averages.
+TEST(Issue11, MaxUnderSloBracketIsNotCappedByAShortOfflineRun) {
+  const std::string base =
+      "cluster: {accelerator: h100, count: 8}\nmodel: mixtral-8x7b\n"
+      "serving: {precision: fp8, replica: {tp: 1}}\n";
+  const ServeResult offline =
+      EvaluateYaml(base + "workload: {preset: mlperf-mixtral-8x7b, arrival: offline, requests: 4000}\n");
+  const ServeResult found = EvaluateYaml(base +
+                                         "workload: {preset: mlperf-mixtral-8x7b, load: max-under-slo, requests: "
+                                         "4000, slo: {ttft_p99: \"2s\", tpot_p99: \"200ms\"}}\n");
+  ASSERT_TRUE(found.max_rate_under_slo_per_s && found.capacity_tokens_per_s);
+  // The old bracket's top: 1.05 x the short offline run's requests/s.
+  EXPECT_GT(*found.max_rate_under_slo_per_s, 1.5 * offline.metrics.requests_per_s);
+  EXPECT_LE(found.metrics.tpot_s.p99, 0.200);
+  EXPECT_LE(found.metrics.ttft_s.p99, 2.0);
+  // The rate found is served: its throughput is within the steady-state capacity.
+  EXPECT_LE(found.metrics.output_tokens_per_s, *found.capacity_tokens_per_s * (1 + 1e-9));
+}
+
+// Regression (audit of issue 11): under an arriving load the throughput was arrivals over the arrival window, so
+// an overloaded fixed rate printed the offered load (Llama 2 70B on 8 H100 at 200/s: 57,331 tok/s against an
+// offline capacity of about 21,000). Served throughput is at most the copies' steady-state capacity; a load
+// they keep up with is served in full.
+TEST(Issue11, OverloadedFixedRateReportsWhatIsServedNotWhatArrives) {
+  const std::string base =
+      "cluster: {accelerator: h100, count: 8}\nmodel: llama2-70b\n"
+      "serving: {precision: fp8, replica: {tp: 2}}\n";
+  const ServeResult over = EvaluateYaml(
+      base + "workload: {preset: mlperf-llama2-70b, arrival: poisson, rate: \"200/s\", requests: 4000}\n");
+  ASSERT_TRUE(over.capacity_tokens_per_s);
+  EXPECT_GT(over.metrics.offered_tokens_per_s, 2.0 * over.metrics.output_tokens_per_s);
+  EXPECT_NEAR(over.metrics.output_tokens_per_s, *over.capacity_tokens_per_s, 1e-6);
+  // The served figure is the steady-state capacity, which an offline run long enough to be mostly steady state
+  // approaches from below (its drain costs a few percent).
+  const ServeResult offline =
+      EvaluateYaml(base + "workload: {preset: mlperf-llama2-70b, arrival: offline, requests: 40000}\n");
+  EXPECT_NEAR(over.metrics.output_tokens_per_s / offline.metrics.output_tokens_per_s, 1.0, 0.15);
+  EXPECT_LT(over.metrics.requests_per_s, 200.0 * 0.5);
+  const ServeResult light = EvaluateYaml(
+      base + "workload: {preset: mlperf-llama2-70b, arrival: poisson, rate: \"10/s\", requests: 1000}\n");
+  EXPECT_DOUBLE_EQ(light.metrics.output_tokens_per_s, light.metrics.offered_tokens_per_s);
+  EXPECT_NEAR(light.metrics.requests_per_s, 10.0, 1.0);
+}
+
+}  // namespace
+}  // namespace fleetsim

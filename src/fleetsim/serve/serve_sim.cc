@@ -253,6 +253,8 @@ class Simulator final : public EventHandler {
 
 }  // namespace
 
+int64_t AutoMaxBatch() { return kAutoMaxBatch; }
+
 int64_t KvBlocksPerReplica(const ClusterSpec& cluster, const ModelSpec& model, const ServingSpec& serving,
                            double kv_bytes_per_token_device) {
   // As TensorRT-LLM's kv_cache_free_gpu_mem_fraction and vLLM's profiling do: the KV cache takes a fraction of

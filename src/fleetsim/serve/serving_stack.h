@@ -1,0 +1,44 @@
+// ServingStack: the serving software a copy runs (TensorRT-LLM, vLLM, JetStream, Optimum Habana), reduced to the
+// few switches that change its speed and its memory: the share of the chip's peaks its kernels reach, its
+// host-side cost per iteration, how much memory it gives the KV cache and how many sequences it batches by
+// default. Loaded from data/serving_stacks.yaml, each figure with its source; `serving.stack` names one, `auto`
+// takes the accelerator's default. A figure a stack leaves out falls back to the accelerator's calibrated
+// efficiency (data/calibration.yaml) or the serving default (docs/serve.md).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fleetsim {
+
+struct ServingStack {
+  std::string id;
+  std::string name;
+  std::vector<std::string> default_for;  // accelerators that run it when `stack: auto`
+  // Share of a precision's dense peak a large GEMM reaches, by serving precision name ("fp8", "bf16", ...);
+  // "all" for every precision the map does not name.
+  std::map<std::string, double> gemm_efficiency;
+  // The GEMM efficiency at a serving precision, if the stack states one.
+  std::optional<double> GemmEfficiency(const std::string& precision) const;
+  // Share of HBM bandwidth reached streaming weights and activations.
+  std::optional<double> memory_efficiency;
+  // Share of HBM bandwidth the paged decode-attention kernel reaches reading the KV cache.
+  std::optional<double> decode_attention_efficiency;
+  // Host-side seconds per iteration (scheduling, sampling, launch gaps).
+  std::optional<double> iteration_overhead_s;
+  // Share of the memory left after weights and activations the KV cache takes.
+  std::optional<double> kv_fraction;
+  std::map<std::string, std::string> sources;
+};
+
+// Every stack of data/serving_stacks.yaml, in file order (parsed once).
+const std::vector<ServingStack>& ServingStacks();
+// The stack with that id, or nullptr.
+const ServingStack* FindServingStack(const std::string& id);
+// The stack an accelerator runs by default (the `generic` one when none names it).
+const ServingStack& DefaultServingStack(const std::string& accelerator);
+std::vector<std::string> ServingStackIds();
+
+}  // namespace fleetsim

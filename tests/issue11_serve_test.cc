@@ -116,6 +116,8 @@ TEST(Issue11, BadServingInputNamesTheLine) {
                  ":6", "GB missing");
   ExpectBadInput(ServeOn("unknown", "serving:\n  precison: fp8\nworkload: {requests: 10}\n"), ":5", "precison");
   ExpectBadInput(ServeOn("prec", "serving:\n  precision: int3\nworkload: {requests: 10}\n"), ":5", "int3");
+  ExpectBadInput(ServeOn("stack", "serving:\n  stack: tgi-9\nworkload: {requests: 10}\n"), ":5",
+                 "unknown serving stack 'tgi-9'");
 }
 
 TEST(Issue11, BadWorkloadInputNamesTheLine) {
@@ -164,7 +166,7 @@ namespace {
 // finish; every request gets its tokens, in order (arrival <= first token <= finish).
 TEST(Issue11, PreemptionWhenTheKvCacheFillsStillFinishesEveryRequest) {
   const std::string yaml = std::string(kHeader) +
-                           "serving: {precision: fp8, replica: {tp: 8}, kv_cache: {fraction: 0.01}}\n"
+                           "serving: {precision: fp8, replica: {tp: 8}, kv_cache: {fraction: 0.01}, stack: vllm}\n"
                            "workload: {input_tokens: 1000, output_tokens: 1000, requests: 64}\n";
   const Scenario s = Scenario::Parse(yaml, "preempt.yaml");
   const ServeResult r = EvaluateServing(s);
@@ -175,6 +177,12 @@ TEST(Issue11, PreemptionWhenTheKvCacheFillsStillFinishesEveryRequest) {
     EXPECT_GT(o.finish_s, o.first_token_s);
   }
   EXPECT_LE(r.metrics.kv_cache_utilization, 1.0);
+  // TensorRT-LLM's GUARANTEED_NO_EVICT reserves every output token's block at admission: nothing is preempted.
+  std::string reserved = yaml;
+  reserved.replace(reserved.find("stack: vllm"), 11, "stack: trtllm");
+  const ServeResult t = EvaluateServing(Scenario::Parse(reserved, "reserve.yaml"));
+  EXPECT_EQ(t.run.preemptions, 0);
+  for (const RequestOutcome& o : t.run.requests) EXPECT_GT(o.finish_s, o.first_token_s);
 }
 
 TEST(Issue11, StaticBatchesRunToCompletion) {

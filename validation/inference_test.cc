@@ -31,10 +31,12 @@ std::string ReadAll(const std::string& path) {
   return s.str();
 }
 
-// Measured with the generic stack figures: all 62 rows median 19.6%, worst 102.8%; check rows median 19.6%.
-constexpr double kMaxMedianAll = 0.22;
-constexpr double kMaxWorstAll = 1.10;
-constexpr double kMaxMedianCheck = 0.22;
+// Measured with the serving stacks of data/serving_stacks.yaml: all 62 rows median 14.5%, worst 88.4% (MLPerf
+// Server p99 latencies at the submitter's load); calibration rows (5) 3.7% / 9.4%; check rows (57) 16.3% / 88.4%.
+constexpr double kMaxMedianAll = 0.16;
+constexpr double kMaxWorstAll = 0.95;
+constexpr double kMaxMedianCheck = 0.18;
+constexpr double kMaxMedianCalibration = 0.05;
 
 TEST(InferenceValidation, PublishedServingFigures) {
   const FamilyReport f = ValidateInference();
@@ -45,6 +47,7 @@ TEST(InferenceValidation, PublishedServingFigures) {
   EXPECT_LT(f.all.median_abs, kMaxMedianAll);
   EXPECT_LT(f.all.worst_abs, kMaxWorstAll);
   EXPECT_LT(f.check.median_abs, kMaxMedianCheck);
+  EXPECT_LT(f.calibration.median_abs, kMaxMedianCalibration);
 }
 
 // The embedded file holds every case of the shared one (when the shared checkout is there).
@@ -75,8 +78,8 @@ TEST(InferenceValidation, EveryRowOfTheSharedFileIsHere) {
 // MLPerf v4.1 Server, llama2-70b-99 (mlcommons/inference_results_v4.1@198fc467, closed, result VALID): the highest
 // Poisson rate whose p99 TTFT <= 2 s and TPOT <= 200 ms (4,000 requests per probe), against the throughput the
 // submitter reached. The bracket's top is the copies' steady-state capacity, which bounds the rate found.
-// Measured: H100x8 +0.3%, H200x8 -13.8%, B200 +5.8%, MI300Xx8 +63.4%; bound 50% per row (MI300X 70%) (the
-// issue's target is 15%).
+// Measured with each accelerator's default serving stack: H100x8 +13.9%, H200x8 +1.2%, B200 +5.8%, MI300Xx8
+// +23.4%; bound 30% per row (the target is 15%).
 TEST(InferenceValidation, MlperfServerMaxUnderSlo) {
   struct Row {
     const char* accelerator;
@@ -105,9 +108,7 @@ TEST(InferenceValidation, MlperfServerMaxUnderSlo) {
         result.metrics.output_tokens_per_s, error * 100, result.metrics.tpot_s.p99);
     EXPECT_LE(result.metrics.tpot_s.p99, 0.200) << r.accelerator;
     EXPECT_LE(result.metrics.ttft_s.p99, 2.0) << r.accelerator;
-    // MI300X: +63% since the bisection's top became the steady-state capacity; vLLM 0.4.3 ran far below the
-    // efficiencies MI300X borrows from H100 (docs/serve.md).
-    EXPECT_LT(std::fabs(error), std::string(r.accelerator) == "mi300x" ? 0.70 : 0.50) << r.accelerator;
+    EXPECT_LT(std::fabs(error), 0.30) << r.accelerator;
   }
   std::cout << report;
 }

@@ -38,6 +38,11 @@ IterationCost::IterationCost(const ClusterSpec& cluster, const ModelSpec& model,
   decode_bandwidth_ = cluster.accelerator.memory_bandwidth.value() *
                       serving.decode_attention_efficiency.value_or(
                           serving.memory_efficiency.value_or(cluster.accelerator.efficiency.memory));
+  // Without GQA-aware kernels each query head of a group reads its KV head again.
+  if (!serving.gqa_shared_kv_reads) {
+    decode_bandwidth_ /=
+        static_cast<double>(model.heads) / static_cast<double>(std::max<int64_t>(model.kv_heads, 1));
+  }
   const GroupLevels levels(cluster);
   if (serving.tp > 1) tp_levels_ = levels.Levels(serving.tp, 1);
   pp_level_ = levels.PeerLevel(serving.tp);

@@ -118,6 +118,8 @@ ServingSpec ParseServingSpec(YamlMap& m, const ClusterSpec& cluster, const Model
   s.gemm_efficiency = stack->GemmEfficiency(std::string(PrecisionName(s.precision)));
   s.memory_efficiency = stack->memory_efficiency;
   s.decode_attention_efficiency = stack->decode_attention_efficiency;
+  s.gqa_shared_kv_reads = stack->gqa_shared_kv_reads;
+  s.kv_reserve_output = stack->kv_reserve_output;
   if (!kv_fraction_given && stack->kv_fraction) s.kv_fraction = *stack->kv_fraction;
   s.iteration_overhead_s = m.OptQuantity("iteration_overhead", Dimension::kTime, Range::Between(0, 10))
                                .value_or(stack->iteration_overhead_s.value_or(kDefaultIterationOverheadS));

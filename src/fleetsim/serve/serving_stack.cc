@@ -30,6 +30,8 @@ ServingStack ParseServingStack(YamlMap& m) {
   }
   s.memory_efficiency = m.OptNumber("memory_efficiency", share);
   s.decode_attention_efficiency = m.OptNumber("decode_attention_efficiency", share);
+  if (auto v = m.OptBool("gqa_shared_kv_reads")) s.gqa_shared_kv_reads = *v;
+  if (auto v = m.OptBool("kv_reserve_output")) s.kv_reserve_output = *v;
   s.iteration_overhead_s = m.OptQuantity("iteration_overhead", Dimension::kTime, Range::Between(0, 1));
   s.kv_fraction = m.OptNumber("kv_fraction", share);
   if (m.Has("sources")) s.sources = m.StringMap("sources");

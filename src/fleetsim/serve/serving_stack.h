@@ -26,6 +26,15 @@ struct ServingStack {
   std::optional<double> memory_efficiency;
   // Share of HBM bandwidth the paged decode-attention kernel reaches reading the KV cache.
   std::optional<double> decode_attention_efficiency;
+  // Whether the decode-attention kernel reads each KV head once for its whole group of query heads (grouped-
+  // query attention as XQA and FlashDecoding do). False: once per query head (the KV heads repeated per query
+  // head, as TensorRT-LLM's masked MHA kernel before XQA and Hugging Face's repeat_kv do), so GQA saves memory
+  // but not decode bandwidth.
+  bool gqa_shared_kv_reads = true;
+  // Admission reserves the KV blocks of the prompt and of every output token (TensorRT-LLM's default
+  // GUARANTEED_NO_EVICT capacity scheduler): nothing is preempted, fewer sequences run. False: blocks grow with
+  // decoding and the newest sequence is preempted when they run out (vLLM).
+  bool kv_reserve_output = false;
   // Host-side seconds per iteration (scheduling, sampling, launch gaps).
   std::optional<double> iteration_overhead_s;
   // Share of the memory left after weights and activations the KV cache takes.

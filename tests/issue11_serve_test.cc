@@ -252,3 +252,37 @@ TEST(Issue11, OverloadedFixedRateReportsWhatIsServedNotWhatArrives) {
 
 }  // namespace
 }  // namespace fleetsim
+
+namespace fleetsim {
+namespace {
+
+// Issue 11 item 5: the inference chips and CPUs and the two model presets are in the catalog, and a CPU fleet
+// serves (examples/serve-llama2-7b-xeon6.yaml).
+TEST(Issue11, CatalogHasTheInferenceChipsCpusAndModels) {
+  const CliRun chips = testing::RunFleetsim({"catalog", "chips"});
+  ASSERT_EQ(chips.code, 0) << chips.err;
+  for (const char* id : {"mi355x", "gh200", "graviton4", "cobalt-100", "xeon-6-amx", "epyc-9005"}) {
+    EXPECT_NE(chips.out.find(id), std::string::npos) << id;
+  }
+  const CliRun models = testing::RunFleetsim({"catalog", "models"});
+  ASSERT_EQ(models.code, 0) << models.err;
+  for (const char* id : {"llama2-13b", "gemma-2b"}) EXPECT_NE(models.out.find(id), std::string::npos) << id;
+}
+
+TEST(Issue11, ACpuServerServesLlama2_7b) {
+  const std::string example = std::string(FLEETSIM_SOURCE_DIR) + "/examples/serve-llama2-7b-xeon6.yaml";
+  for (const char* cpu : {"xeon-6-amx", "epyc-9005", "graviton4", "cobalt-100"}) {
+    const CliRun r = testing::RunFleetsim(
+        {"serve", example, "--format", "json", "--set", std::string("cluster.accelerator=") + cpu});
+    ASSERT_EQ(r.code, 0) << cpu << r.err;
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    EXPECT_GT(j["output_tokens_per_s"].get<double>(), 0) << cpu;
+    // Decode on a CPU is bound by its DRAM: a 7B int8 copy reads its 6.7 GB of weights per token, tens of ms.
+    EXPECT_GT(j["tpot_s"]["p50"].get<double>(), 0.010) << cpu;
+    EXPECT_LT(j["tpot_s"]["p50"].get<double>(), 0.200) << cpu;
+    EXPECT_TRUE(j["usd_per_million_tokens"].is_number()) << cpu;
+  }
+}
+
+}  // namespace
+}  // namespace fleetsim

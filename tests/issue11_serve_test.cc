@@ -116,6 +116,8 @@ TEST(Issue11, BadServingInputNamesTheLine) {
                  ":6", "GB missing");
   ExpectBadInput(ServeOn("unknown", "serving:\n  precison: fp8\nworkload: {requests: 10}\n"), ":5", "precison");
   ExpectBadInput(ServeOn("prec", "serving:\n  precision: int3\nworkload: {requests: 10}\n"), ":5", "int3");
+  ExpectBadInput(ServeOn("stack", "serving:\n  stack: tgi-9\nworkload: {requests: 10}\n"), ":5",
+                 "unknown serving stack 'tgi-9'");
 }
 
 TEST(Issue11, BadWorkloadInputNamesTheLine) {
@@ -164,7 +166,7 @@ namespace {
 // finish; every request gets its tokens, in order (arrival <= first token <= finish).
 TEST(Issue11, PreemptionWhenTheKvCacheFillsStillFinishesEveryRequest) {
   const std::string yaml = std::string(kHeader) +
-                           "serving: {precision: fp8, replica: {tp: 8}, kv_cache: {fraction: 0.01}}\n"
+                           "serving: {precision: fp8, replica: {tp: 8}, kv_cache: {fraction: 0.01}, stack: vllm}\n"
                            "workload: {input_tokens: 1000, output_tokens: 1000, requests: 64}\n";
   const Scenario s = Scenario::Parse(yaml, "preempt.yaml");
   const ServeResult r = EvaluateServing(s);
@@ -175,6 +177,12 @@ TEST(Issue11, PreemptionWhenTheKvCacheFillsStillFinishesEveryRequest) {
     EXPECT_GT(o.finish_s, o.first_token_s);
   }
   EXPECT_LE(r.metrics.kv_cache_utilization, 1.0);
+  // TensorRT-LLM's GUARANTEED_NO_EVICT reserves every output token's block at admission: nothing is preempted.
+  std::string reserved = yaml;
+  reserved.replace(reserved.find("stack: vllm"), 11, "stack: trtllm");
+  const ServeResult t = EvaluateServing(Scenario::Parse(reserved, "reserve.yaml"));
+  EXPECT_EQ(t.run.preemptions, 0);
+  for (const RequestOutcome& o : t.run.requests) EXPECT_GT(o.finish_s, o.first_token_s);
 }
 
 TEST(Issue11, StaticBatchesRunToCompletion) {
@@ -185,6 +193,95 @@ TEST(Issue11, StaticBatchesRunToCompletion) {
   EXPECT_EQ(r.metrics.batch_max, 16);
   // Two batches one after the other: the second batch's first tokens come after the first batch finished.
   EXPECT_GT(r.run.requests[31].first_token_s, r.run.requests[0].finish_s);
+}
+
+}  // namespace
+}  // namespace fleetsim
+
+namespace fleetsim {
+namespace {
+
+ServeResult EvaluateYaml(const std::string& yaml) { return EvaluateServing(Scenario::Parse(yaml, "case.yaml")); }
+
+// Regression (audit of issue 11): the bisection's top was the throughput of an offline run of only the probe's
+// request count, dominated by its drain (Mixtral on 8 H100: 137 req/s found against 347 req/s served by NVIDIA).
+// The top is now the copies' steady-state capacity, grown while a probe there still meets the SLO, so the rate
+// found may exceed what a short offline run averages.
+TEST(Issue11, MaxUnderSloBracketIsNotCappedByAShortOfflineRun) {
+  const std::string base =
+      "cluster: {accelerator: h100, count: 8}\nmodel: mixtral-8x7b\n"
+      "serving: {precision: fp8, replica: {tp: 1}}\n";
+  const ServeResult offline =
+      EvaluateYaml(base + "workload: {preset: mlperf-mixtral-8x7b, arrival: offline, requests: 4000}\n");
+  const ServeResult found = EvaluateYaml(base +
+                                         "workload: {preset: mlperf-mixtral-8x7b, load: max-under-slo, requests: "
+                                         "4000, slo: {ttft_p99: \"2s\", tpot_p99: \"200ms\"}}\n");
+  ASSERT_TRUE(found.max_rate_under_slo_per_s && found.capacity_tokens_per_s);
+  // The old bracket's top: 1.05 x the short offline run's requests/s.
+  EXPECT_GT(*found.max_rate_under_slo_per_s, 1.5 * offline.metrics.requests_per_s);
+  EXPECT_LE(found.metrics.tpot_s.p99, 0.200);
+  EXPECT_LE(found.metrics.ttft_s.p99, 2.0);
+  // The rate found is served: its throughput is within the steady-state capacity.
+  EXPECT_LE(found.metrics.output_tokens_per_s, *found.capacity_tokens_per_s * (1 + 1e-9));
+}
+
+// Regression (audit of issue 11): under an arriving load the throughput was arrivals over the arrival window, so
+// an overloaded fixed rate printed the offered load (Llama 2 70B on 8 H100 at 200/s: 57,331 tok/s against an
+// offline capacity of about 21,000). Served throughput is at most the copies' steady-state capacity; a load
+// they keep up with is served in full.
+TEST(Issue11, OverloadedFixedRateReportsWhatIsServedNotWhatArrives) {
+  const std::string base =
+      "cluster: {accelerator: h100, count: 8}\nmodel: llama2-70b\n"
+      "serving: {precision: fp8, replica: {tp: 2}}\n";
+  const ServeResult over = EvaluateYaml(
+      base + "workload: {preset: mlperf-llama2-70b, arrival: poisson, rate: \"200/s\", requests: 4000}\n");
+  ASSERT_TRUE(over.capacity_tokens_per_s);
+  EXPECT_GT(over.metrics.offered_tokens_per_s, 2.0 * over.metrics.output_tokens_per_s);
+  EXPECT_NEAR(over.metrics.output_tokens_per_s, *over.capacity_tokens_per_s, 1e-6);
+  // The served figure is the steady-state capacity, which an offline run long enough to be mostly steady state
+  // approaches from below (its drain costs a few percent).
+  const ServeResult offline =
+      EvaluateYaml(base + "workload: {preset: mlperf-llama2-70b, arrival: offline, requests: 40000}\n");
+  EXPECT_NEAR(over.metrics.output_tokens_per_s / offline.metrics.output_tokens_per_s, 1.0, 0.15);
+  EXPECT_LT(over.metrics.requests_per_s, 200.0 * 0.5);
+  const ServeResult light = EvaluateYaml(
+      base + "workload: {preset: mlperf-llama2-70b, arrival: poisson, rate: \"10/s\", requests: 1000}\n");
+  EXPECT_DOUBLE_EQ(light.metrics.output_tokens_per_s, light.metrics.offered_tokens_per_s);
+  EXPECT_NEAR(light.metrics.requests_per_s, 10.0, 1.0);
+}
+
+}  // namespace
+}  // namespace fleetsim
+
+namespace fleetsim {
+namespace {
+
+// Issue 11 item 5: the inference chips and CPUs and the two model presets are in the catalog, and a CPU fleet
+// serves (examples/serve-llama2-7b-xeon6.yaml).
+TEST(Issue11, CatalogHasTheInferenceChipsCpusAndModels) {
+  const CliRun chips = testing::RunFleetsim({"catalog", "chips"});
+  ASSERT_EQ(chips.code, 0) << chips.err;
+  for (const char* id : {"mi355x", "gh200", "graviton4", "cobalt-100", "xeon-6-amx", "epyc-9005"}) {
+    EXPECT_NE(chips.out.find(id), std::string::npos) << id;
+  }
+  const CliRun models = testing::RunFleetsim({"catalog", "models"});
+  ASSERT_EQ(models.code, 0) << models.err;
+  for (const char* id : {"llama2-13b", "gemma-2b"}) EXPECT_NE(models.out.find(id), std::string::npos) << id;
+}
+
+TEST(Issue11, ACpuServerServesLlama2_7b) {
+  const std::string example = std::string(FLEETSIM_SOURCE_DIR) + "/examples/serve-llama2-7b-xeon6.yaml";
+  for (const char* cpu : {"xeon-6-amx", "epyc-9005", "graviton4", "cobalt-100"}) {
+    const CliRun r = testing::RunFleetsim(
+        {"serve", example, "--format", "json", "--set", std::string("cluster.accelerator=") + cpu});
+    ASSERT_EQ(r.code, 0) << cpu << r.err;
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    EXPECT_GT(j["output_tokens_per_s"].get<double>(), 0) << cpu;
+    // Decode on a CPU is bound by its DRAM: a 7B int8 copy reads its 6.7 GB of weights per token, tens of ms.
+    EXPECT_GT(j["tpot_s"]["p50"].get<double>(), 0.010) << cpu;
+    EXPECT_LT(j["tpot_s"]["p50"].get<double>(), 0.200) << cpu;
+    EXPECT_TRUE(j["usd_per_million_tokens"].is_number()) << cpu;
+  }
 }
 
 }  // namespace

@@ -1,21 +1,25 @@
-// Issue 11 item 7: `fleetsim serve` against published serving throughput (validation/inference.csv: MLPerf
-// Inference Offline, TensorRT-LLM fixed-batch and max-load tables). Every row runs through the serving executor
-// with the catalog's parameters and the documented serving defaults; no per-case constant. The rows marked
-// `calibration` are the ones looked at while choosing the KV-cache memory rule; their errors are reported apart.
-// Tolerance: each check row within 110% and the median |error| of the check rows within 25% (the present model's
-// accuracy, docs/serve.md; the issue's target is 10% median, 30% worst).
+// Issue 11 item 7: `fleetsim validate inference` against published serving figures (validation/inference.csv, the
+// project's copy of ../shared/validation/inference.csv with the scenario each row ran: MLPerf Inference Offline
+// and Server, TensorRT-LLM fixed-batch and max-load tables, Intel Gaudi pages, JetStream on TPU v5e). Every row
+// runs through the serving executor with the catalog's parameters and its serving stack's; no per-case
+// constant. Rows marked `calibration` fixed the stacks' figures; their errors are reported apart. The bounds are
+// the present model's accuracy with a margin (docs/serve.md; the issue's target: median 10%, worst 30%).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "fleetsim/scenario/scenario.h"
 #include "fleetsim/serve/serve_run.h"
 #include "fleetsim/validate/csv_table.h"
+#include "fleetsim/validate/inference_family.h"
+#include "fleetsim/validate/validation_output.h"
 
 namespace fleetsim {
 namespace {
@@ -27,62 +31,55 @@ std::string ReadAll(const std::string& path) {
   return s.str();
 }
 
-std::string Lengths(const std::string& input, const std::string& output) {
-  if (input == "preset") return "  preset: mlperf-llama2-70b\n";
-  return fmt::format("  input_tokens: {}\n  output_tokens: {}\n", input, output);
+// Measured with the serving stacks of data/serving_stacks.yaml: all 62 rows median 14.5%, worst 88.4% (MLPerf
+// Server p99 latencies at the submitter's load); calibration rows (5) 3.7% / 9.4%; check rows (57) 16.3% / 88.4%.
+constexpr double kMaxMedianAll = 0.16;
+constexpr double kMaxWorstAll = 0.95;
+constexpr double kMaxMedianCheck = 0.18;
+constexpr double kMaxMedianCalibration = 0.05;
+
+TEST(InferenceValidation, PublishedServingFigures) {
+  const FamilyReport f = ValidateInference();
+  std::cout << ValidationText({f});
+  EXPECT_EQ(f.all.rows, 62);
+  EXPECT_EQ(f.notes.size(), 1u);  // the disaggregated DeepSeek row, skipped with its reason
+  EXPECT_GE(f.calibration.rows, 3);
+  EXPECT_LT(f.all.median_abs, kMaxMedianAll);
+  EXPECT_LT(f.all.worst_abs, kMaxWorstAll);
+  EXPECT_LT(f.check.median_abs, kMaxMedianCheck);
+  EXPECT_LT(f.calibration.median_abs, kMaxMedianCalibration);
 }
 
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-TEST(InferenceValidation, PublishedServingThroughput) {
-  const std::string path = std::string(FLEETSIM_SOURCE_DIR) + "/validation/inference.csv";
-  const CsvTable t = CsvTable::Parse(ReadAll(path), path);
-  auto col = [&](const CsvRow& r, const char* name) { return r.cells[static_cast<size_t>(t.Column(name))]; };
-  std::vector<double> calibration, check;
-  std::string report =
-      fmt::format("{:<48} {:>11} {:>10} {:>10} {:>8}\n", "case", "role", "published", "predicted", "error");
-  for (const CsvRow& r : t.rows) {
-    const std::string max_batch = col(r, "max_batch");
-    const std::string yaml = fmt::format(
-        "name: {}\ncluster: {{accelerator: {}, count: {}}}\nmodel: {}\nserving:\n  precision: {}\n"
-        "  replica: {{tp: {}}}\n  scheduler: {}\n  max_batch: {}\nworkload:\n{}  arrival: offline\n"
-        "  requests: {}\n",
-        col(r, "case"), col(r, "accelerator"), col(r, "count"), col(r, "model"), col(r, "precision"), col(r, "tp"),
-        col(r, "scheduler"), max_batch, Lengths(col(r, "input_tokens"), col(r, "output_tokens")),
-        col(r, "requests"));
-    const Scenario s = Scenario::Parse(yaml, path + ":" + std::to_string(r.line));
-    const ServeResult result = EvaluateServing(s);
-    double predicted = result.metrics.output_tokens_per_s;
-    if (col(r, "metric") == "tokens_per_s_per_device") predicted /= static_cast<double>(s.cluster.count);
-    const double published = std::stod(col(r, "published"));
-    const double error = predicted / published - 1.0;
-    const bool is_calibration = col(r, "role") == "calibration";
-    (is_calibration ? calibration : check).push_back(std::fabs(error));
-    report += fmt::format("{:<48} {:>11} {:>10.0f} {:>10.0f} {:>+7.1f}%\n", col(r, "case"), col(r, "role"),
-                          published, predicted, error * 100);
-    if (!is_calibration) {
-      EXPECT_LT(std::fabs(error), 1.10) << col(r, "case");
+// The embedded file holds every case of the shared one (when the shared checkout is there).
+TEST(InferenceValidation, EveryRowOfTheSharedFileIsHere) {
+  const std::string shared = std::string(FLEETSIM_SOURCE_DIR) + "/../shared/validation/inference.csv";
+  if (!std::filesystem::exists(shared)) GTEST_SKIP() << "no " << shared;
+  const std::string own = std::string(FLEETSIM_SOURCE_DIR) + "/validation/inference.csv";
+  const CsvTable a = CsvTable::Parse(ReadAll(shared), shared);
+  const CsvTable b = CsvTable::Parse(ReadAll(own), own);
+  std::set<std::string> ids;
+  for (const CsvRow& r : b.rows) ids.insert(r.cells[static_cast<size_t>(b.Column("case"))]);
+  EXPECT_EQ(a.rows.size(), b.rows.size());
+  for (const CsvRow& r : a.rows) {
+    const std::string id = r.cells[static_cast<size_t>(a.Column("case"))];
+    EXPECT_TRUE(ids.count(id)) << id;
+    const CsvRow* mine = nullptr;
+    for (const CsvRow& q : b.rows) {
+      if (q.cells[static_cast<size_t>(b.Column("case"))] == id) mine = &q;
+    }
+    if (mine) {
+      EXPECT_EQ(r.cells[static_cast<size_t>(a.Column("value"))],
+                mine->cells[static_cast<size_t>(b.Column("published"))])
+          << id;
     }
   }
-  const double worst = check.empty() ? 0 : *std::max_element(check.begin(), check.end());
-  report +=
-      fmt::format("calibration rows: {}, median |error| {:.1f}%\n", calibration.size(), Median(calibration) * 100);
-  report += fmt::format("check rows: {}, median |error| {:.1f}%, worst {:.1f}%\n", check.size(),
-                        Median(check) * 100, worst * 100);
-  std::cout << report;
-  EXPECT_LT(Median(check), 0.25);
 }
 
 // MLPerf v4.1 Server, llama2-70b-99 (mlcommons/inference_results_v4.1@198fc467, closed, result VALID): the highest
 // Poisson rate whose p99 TTFT <= 2 s and TPOT <= 200 ms (4,000 requests per probe), against the throughput the
-// submitter reached. Measured: H100x8 -8.6%, H200x8 -27.5%, B200 +6.7%, MI300Xx8 +23.5%; bound 50% per row (the
-// issue's target is 15%). The rate found depends on the probe length (a p99 TTFT near saturation): 2,000-request
-// probes give H100 -26%, 3,000 -14%.
+// submitter reached. The bracket's top is the copies' steady-state capacity, which bounds the rate found.
+// Measured with each accelerator's default serving stack: H100x8 +13.9%, H200x8 +1.2%, B200 +5.8%, MI300Xx8
+// +23.4%; bound 30% per row (the issue's target is 15%).
 TEST(InferenceValidation, MlperfServerMaxUnderSlo) {
   struct Row {
     const char* accelerator;
@@ -111,7 +108,7 @@ TEST(InferenceValidation, MlperfServerMaxUnderSlo) {
         result.metrics.output_tokens_per_s, error * 100, result.metrics.tpot_s.p99);
     EXPECT_LE(result.metrics.tpot_s.p99, 0.200) << r.accelerator;
     EXPECT_LE(result.metrics.ttft_s.p99, 2.0) << r.accelerator;
-    EXPECT_LT(std::fabs(error), 0.50) << r.accelerator;
+    EXPECT_LT(std::fabs(error), 0.30) << r.accelerator;
   }
   std::cout << report;
 }

@@ -1,7 +1,7 @@
-// `fleetsim validate [training|collectives|reliability|economics|all] [--cases F.csv]`: the built-in published
-// measurements (validation/*.csv, embedded) against fleetsim's predictions, with source, error and role per row
-// and the median and worst |error| per family; `--cases` runs a user's own measured training runs instead of the
-// published ones. Exit 0 when it ran, whatever the errors; 1 when --max-median or --max-worst is exceeded.
+// `fleetsim validate [training|collectives|reliability|economics|inference|all] [--cases F.csv]`: the built-in
+// published measurements (validation/*.csv, embedded) against fleetsim's predictions, with source, error and role
+// per row and the median and worst |error| per family; `--cases` runs a user's own measured training runs instead
+// of the published ones. Exit 0 when it ran, whatever the errors; 1 when --max-median or --max-worst is exceeded.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -12,6 +12,7 @@
 #include "fleetsim/core/error.h"
 #include "fleetsim/validate/collectives_family.h"
 #include "fleetsim/validate/economics_family.h"
+#include "fleetsim/validate/inference_family.h"
 #include "fleetsim/validate/reliability_family.h"
 #include "fleetsim/validate/training_family.h"
 #include "fleetsim/validate/validation_output.h"
@@ -58,6 +59,7 @@ std::vector<FamilyReport> RunFamilies(const ValidateOptions& o, const Catalog& c
   if (family == "collectives" || family == "all") out.push_back(ValidateCollectives(catalog));
   if (family == "reliability" || family == "all") out.push_back(ValidateReliability(catalog));
   if (family == "economics" || family == "all") out.push_back(ValidateEconomics(catalog));
+  if (family == "inference" || family == "all") out.push_back(ValidateInference());
   return out;
 }
 
@@ -67,8 +69,9 @@ Command AddValidateCommand(CLI::App& root) {
   auto* cmd = root.add_subcommand(
       "validate", "published (or your own, --cases) measurements against fleetsim's predictions, with errors");
   auto o = std::make_shared<ValidateOptions>();
-  cmd->add_option("family", o->family, "which cases: training, collectives, reliability, economics or all")
-      ->check(CLI::IsMember({"training", "collectives", "reliability", "economics", "all"}));
+  cmd->add_option("family", o->family,
+                  "which cases: training, collectives, reliability, economics, inference or all")
+      ->check(CLI::IsMember({"training", "collectives", "reliability", "economics", "inference", "all"}));
   cmd->add_option(
       "--cases", o->cases,
       "your own measured training runs, in the columns of validation/training.csv (docs/validation.md)");

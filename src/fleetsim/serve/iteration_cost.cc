@@ -14,11 +14,35 @@ constexpr double kActivationBytes = 2.0;
 // activation function's gate), each reading and writing the hidden vector once.
 constexpr double kElementwisePassesPerLayer = 6.0;
 
+// The accelerator as the serving stack drives it: the stack's GEMM and bandwidth efficiencies, where it states
+// them, replace the calibrated (training) ones.
+Accelerator ServingAccelerator(const Accelerator& acc, const ServingSpec& serving) {
+  Accelerator out = acc;
+  if (const auto g = serving.gemm_efficiency) {
+    out.efficiency.matmul = *g;
+    out.efficiency.fp8_matmul = *g;
+    out.efficiency.int8_matmul = *g;
+    out.efficiency.fp4_matmul = *g;
+  }
+  if (const auto m = serving.memory_efficiency) out.efficiency.memory = *m;
+  return out;
+}
+
 }  // namespace
 
 IterationCost::IterationCost(const ClusterSpec& cluster, const ModelSpec& model, const ServingSpec& serving,
                              const StackSpec& stack)
-    : model_(model), serving_(serving), kernels_(cluster.accelerator, serving.precision, stack) {
+    : model_(model),
+      serving_(serving),
+      kernels_(ServingAccelerator(cluster.accelerator, serving), serving.precision, stack) {
+  decode_bandwidth_ = cluster.accelerator.memory_bandwidth.value() *
+                      serving.decode_attention_efficiency.value_or(
+                          serving.memory_efficiency.value_or(cluster.accelerator.efficiency.memory));
+  // Without GQA-aware kernels each query head of a group reads its KV head again.
+  if (!serving.gqa_shared_kv_reads) {
+    decode_bandwidth_ /=
+        static_cast<double>(model.heads) / static_cast<double>(std::max<int64_t>(model.kv_heads, 1));
+  }
   const GroupLevels levels(cluster);
   if (serving.tp > 1) tp_levels_ = levels.Levels(serving.tp, 1);
   pp_level_ = levels.PeerLevel(serving.tp);
@@ -98,9 +122,8 @@ double IterationCost::Time(const IterationWork& w) {
   }
   if (w.decode_sequences > 0) {
     // Decode attention reads every decoding sequence's K and V once (one fused paged-attention kernel).
-    per_layer +=
-        kernels_.Elementwise(Bytes(static_cast<double>(w.decode_kv_tokens) * kv_bytes_per_token_layer_device_))
-            .value();
+    per_layer += static_cast<double>(w.decode_kv_tokens) * kv_bytes_per_token_layer_device_ / decode_bandwidth_ +
+                 kernels_.kernel_overhead().value();
   }
   double total = per_layer * layers;  // the pipeline stages run one after another for one batch
   if (w.logits_rows > 0) {

@@ -49,7 +49,8 @@ class IterationCost {
   LinkLevel pp_level_;
   double kv_bytes_per_token_layer_device_ = 0;  // K and V of one token in one layer, on one device
   double kv_bytes_per_token_device_ = 0;
-  std::vector<double> cache_;  // TokenLayerTime by token count (negative: not yet computed)
+  double decode_bandwidth_ = 1;  // bytes/s the decode-attention kernel reads the KV cache at
+  std::vector<double> cache_;    // TokenLayerTime by token count (negative: not yet computed)
 };
 
 }  // namespace fleetsim

@@ -33,6 +33,12 @@ const std::vector<RequestPreset>& RequestPresets() {
       // (max 99), D as above from AzureLLMInferenceTrace_code.csv.
       {"azure-code", Lognormal(2047.9, 7437, 0.8), Lognormal(27.9, 99, 0.8),
        "Azure LLM inference trace 2023 (code), column means and maxima (D)"},
+      // ShareGPT conversations as vLLM and JetStream benchmark them: prompt mean 161.3 tokens and output mean
+      // 338.0 tokens, S: Kwon et al., "Efficient Memory Management for Large Language Model Serving with
+      // PagedAttention" (SOSP 2023), section 6.1 / Fig. 11a; both capped at 1,024 tokens as JetStream's
+      // benchmark_serving.py caps them. The log-space spreads are assumptions.
+      {"sharegpt", Lognormal(161.3, 1024, 1.0), Lognormal(338.0, 1024, 0.8),
+       "ShareGPT as in vLLM (SOSP'23) section 6.1: means 161.3 / 338.0 tokens (S), capped at 1,024"},
   };
   return presets;
 }

@@ -30,6 +30,8 @@ nlohmann::json ServeJson(const Scenario& s, const ServeResult& r) {
   j["output_tokens_per_s"] = m.output_tokens_per_s;
   j["output_tokens_per_s_per_device"] = m.output_tokens_per_s / static_cast<double>(s.cluster.count);
   j["requests_per_s"] = m.requests_per_s;
+  j["offered_tokens_per_s"] = m.offered_tokens_per_s;
+  j["capacity_tokens_per_s"] = OrNull(r.capacity_tokens_per_s);
   j["makespan_s"] = m.makespan_s;
   j["ttft_s"] = PercentilesJson(m.ttft_s);
   j["tpot_s"] = PercentilesJson(m.tpot_s);
@@ -60,6 +62,10 @@ std::string ServeText(const Scenario& s, const ServeResult& r) {
   t.AddRow({"output tokens/s", fmt::format("{:.0f}", m.output_tokens_per_s)});
   t.AddRow({"output tokens/s per device", fmt::format("{:.0f}", m.output_tokens_per_s / s.cluster.count)});
   t.AddRow({"requests/s", fmt::format("{:.2f}", m.requests_per_s)});
+  if (r.capacity_tokens_per_s) {
+    t.AddRow({"offered / capacity tokens/s",
+              fmt::format("{:.0f} / {:.0f}", m.offered_tokens_per_s, *r.capacity_tokens_per_s)});
+  }
   t.AddRow(
       {"TTFT p50 / p90 / p99", fmt::format("{} / {} / {}", Ms(m.ttft_s.p50), Ms(m.ttft_s.p90), Ms(m.ttft_s.p99))});
   t.AddRow(

@@ -1,10 +1,12 @@
 #include "fleetsim/serve/serve_run.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "fleetsim/core/error.h"
 #include "fleetsim/cost/cost_model.h"
 #include "fleetsim/energy/power_model.h"
+#include "fleetsim/serve/iteration_cost.h"
 #include "fleetsim/serve/request_mix.h"
 
 namespace fleetsim {
@@ -17,18 +19,61 @@ constexpr int kBisectionSteps = 12;
 // queries for llama2-70b; a few thousand keep the p99 within a few percent here.
 constexpr int64_t kDefaultProbeRequests = 2000;
 
+// The offline capacity run holds this many full batches of every copy, so that most of it is steady state.
+constexpr int64_t kCapacityBatches = 8;
+constexpr int64_t kMaxCapacityRequests = 400000;
+
 struct Probe {
   ServeRun run;
   ServeMetrics metrics;
 };
 
-Probe RunAt(const Scenario& s, const StackSpec& stack, const WorkloadSpec& w, double rate, int64_t count) {
+Probe RunAt(const Scenario& s, const StackSpec& stack, const WorkloadSpec& w, double rate, int64_t count,
+            double capacity_tokens_per_s) {
   WorkloadSpec probe = w;
   probe.arrival = ArrivalProcess::kPoisson;
   const std::vector<Request> requests = GenerateRequests(probe, rate, count);
   Probe p{SimulateServing(s.cluster, s.model, *s.serving, stack, requests), {}};
-  p.metrics = Summarize(p.run, w);
+  p.metrics = Summarize(p.run, probe, capacity_tokens_per_s);
   return p;
+}
+
+// The copies' steady-state capacity for the workload's mix, in output tokens per second: an offline run long
+// enough that every copy runs several full batches, measured without its drain (SteadyStateTokensPerS).
+// Static batches run to completion, so their drain is part of the cycle: the whole makespan counts. Also
+// returns the mean output tokens per request of that run.
+double Capacity(const Scenario& s, const StackSpec& stack, const std::vector<Request>& mix, double& mean_output) {
+  std::vector<Request> offline = mix;
+  const ServingSpec& serving = *s.serving;
+  double mean_tokens = 0;
+  mean_output = 0;
+  for (const Request& r : mix) {
+    mean_tokens += static_cast<double>(r.input_tokens + r.output_tokens);
+    mean_output += static_cast<double>(r.output_tokens);
+  }
+  mean_tokens /= static_cast<double>(std::max<size_t>(mix.size(), 1));
+  mean_output /= static_cast<double>(std::max<size_t>(mix.size(), 1));
+  if (serving.scheduler == BatchScheduler::kContinuous && !mix.empty()) {
+    // Sequences one copy holds at once: its batch limit, or what its KV cache holds at the mix's mean length.
+    const IterationCost cost(s.cluster, s.model, serving, stack);
+    const double kv_tokens = static_cast<double>(
+        KvBlocksPerReplica(s.cluster, s.model, serving, cost.KvBytesPerTokenPerDevice()) * serving.block_tokens);
+    const double batch = std::min(static_cast<double>(serving.max_batch.value_or(AutoMaxBatch())),
+                                  kv_tokens / std::max(mean_tokens, 1.0));
+    const int64_t replicas = s.cluster.count / serving.ReplicaDevices();
+    const int64_t want = std::min<int64_t>(kMaxCapacityRequests,
+                                           static_cast<int64_t>(std::ceil(kCapacityBatches * batch)) * replicas);
+    // Repeat the mix until the run is long enough.
+    for (size_t i = 0; static_cast<int64_t>(offline.size()) < want; ++i) offline.push_back(mix[i % mix.size()]);
+  }
+  for (Request& r : offline) r.arrival_s = 0.0;
+  const ServeRun run = SimulateServing(s.cluster, s.model, serving, stack, offline);
+  if (serving.scheduler == BatchScheduler::kStatic) {
+    WorkloadSpec w;
+    w.arrival = ArrivalProcess::kOffline;
+    return Summarize(run, w).output_tokens_per_s;
+  }
+  return SteadyStateTokensPerS(run);
 }
 
 }  // namespace
@@ -42,18 +87,21 @@ ServeResult EvaluateServing(const Scenario& s) {
   ServeResult result;
   if (w.load == LoadPolicy::kMaxUnderSlo) {
     const int64_t count = w.requests_given ? w.requests : kDefaultProbeRequests;
-    // The bracket's top: the offline throughput in requests per second (no rate can be served faster).
     WorkloadSpec offline = w;
     offline.arrival = ArrivalProcess::kOffline;
-    const ServeRun ceiling_run =
-        SimulateServing(s.cluster, s.model, *s.serving, stack, GenerateRequests(offline, 0.0, count));
-    double hi = Summarize(ceiling_run, offline).requests_per_s * 1.05;
+    double mean_output = 0;
+    const double capacity = Capacity(s, stack, GenerateRequests(offline, 0.0, count), mean_output);
+    result.capacity_tokens_per_s = capacity;
+    // The bracket's top: the steady-state capacity in requests per second. No higher rate can be sustained
+    // (its queue grows without bound), though a probe of a few thousand requests may end before its p99s show
+    // it; so no probe above it counts.
+    double hi = capacity / std::max(mean_output, 1.0);
     FLEETSIM_CHECK(hi > 0);
     double lo = 0.0;
     std::optional<Probe> best;
     for (int i = 0; i < kBisectionSteps; ++i) {
       const double mid = 0.5 * (lo + hi);
-      Probe p = RunAt(s, stack, w, mid, count);
+      Probe p = RunAt(s, stack, w, mid, count, capacity);
       result.bisection_runs++;
       if (p.metrics.meets_slo) {
         lo = mid;
@@ -63,12 +111,19 @@ ServeResult EvaluateServing(const Scenario& s) {
       }
     }
     result.max_rate_under_slo_per_s = lo;
-    if (!best) best = RunAt(s, stack, w, std::max(lo, hi * 1e-3), count);
+    if (!best) best = RunAt(s, stack, w, std::max(lo, hi * 1e-3), count, capacity);
     result.run = std::move(best->run);
     result.metrics = best->metrics;
   } else {
-    result.run = SimulateServing(s.cluster, s.model, *s.serving, stack, WorkloadRequests(w));
-    result.metrics = Summarize(result.run, w);
+    const std::vector<Request> requests = WorkloadRequests(w);
+    std::optional<double> capacity;
+    if (w.arrival != ArrivalProcess::kOffline) {
+      double mean_output = 0;
+      capacity = Capacity(s, stack, requests, mean_output);
+      result.capacity_tokens_per_s = capacity;
+    }
+    result.run = SimulateServing(s.cluster, s.model, *s.serving, stack, requests);
+    result.metrics = Summarize(result.run, w, capacity);
   }
 
   const PowerModel power(s.cluster, s.datacenter.value_or(DatacenterSpec::Default()));

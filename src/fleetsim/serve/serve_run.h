@@ -18,6 +18,9 @@ struct ServeResult {
   ServeMetrics metrics;
   std::optional<double> max_rate_under_slo_per_s;  // load: max-under-slo only; 0 when no rate meets it
   int bisection_runs = 0;
+  // Arriving load and max-under-slo: the copies' steady-state capacity for the mix (output tokens/s), which
+  // bounds the throughput reported.
+  std::optional<double> capacity_tokens_per_s;
   double facility_power_w = 0;
   std::optional<double> energy_j_per_token;
   std::optional<double> usd_per_million_tokens;

@@ -176,7 +176,10 @@ class Simulator final : public EventHandler {
       const int32_t id = rep.waiting.front();
       const auto it = recompute_.find(id);
       const int64_t prompt = it != recompute_.end() ? it->second : requests_[static_cast<size_t>(id)].input_tokens;
-      const int64_t blocks = BlocksFor(prompt + 1);
+      const RequestOutcome& req = run_.requests[static_cast<size_t>(id)];
+      // The whole sequence's blocks up front (no eviction later), or the prompt's and one token's.
+      const int64_t blocks =
+          serving_.kv_reserve_output ? BlocksFor(req.input_tokens + req.output_tokens) : BlocksFor(prompt + 1);
       if (blocks > rep.free_blocks) break;
       if (!serving_.chunked_prefill && !static_batch && prompt > budget && work.prefill_tokens > 0) break;
       rep.waiting.pop_front();
@@ -252,6 +255,8 @@ class Simulator final : public EventHandler {
 };
 
 }  // namespace
+
+int64_t AutoMaxBatch() { return kAutoMaxBatch; }
 
 int64_t KvBlocksPerReplica(const ClusterSpec& cluster, const ModelSpec& model, const ServingSpec& serving,
                            double kv_bytes_per_token_device) {

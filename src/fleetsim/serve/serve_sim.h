@@ -45,6 +45,9 @@ struct ServeRun {
 ServeRun SimulateServing(const ClusterSpec& cluster, const ModelSpec& model, const ServingSpec& serving,
                          const StackSpec& stack, const std::vector<Request>& requests);
 
+// Sequences in flight per copy when `max_batch` is auto (the KV cache may hold fewer).
+int64_t AutoMaxBatch();
+
 // KV-cache blocks one copy holds, from memory left after weights and the activation reserve.
 int64_t KvBlocksPerReplica(const ClusterSpec& cluster, const ModelSpec& model, const ServingSpec& serving,
                            double kv_bytes_per_token_device);

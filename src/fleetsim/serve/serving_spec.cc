@@ -1,9 +1,11 @@
 #include "fleetsim/serve/serving_spec.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "fleetsim/core/error.h"
 #include "fleetsim/core/yaml_map.h"
+#include "fleetsim/serve/serving_stack.h"
 #include "fleetsim/workload/model_math.h"
 
 namespace fleetsim {
@@ -95,23 +97,37 @@ ServingSpec ParseServingSpec(YamlMap& m, const ClusterSpec& cluster, const Model
     }
   }
   if (auto v = m.OptInteger("max_tokens", Range::Between(16, 1e6))) s.max_tokens = *v;
+  bool kv_fraction_given = false;
   if (auto kv = m.OptMap("kv_cache")) {
     if (kv->Has("fraction") && !(kv->node()["fraction"].IsScalar() && kv->node()["fraction"].Scalar() == "auto")) {
       s.kv_fraction = kv->Number("fraction", {0.0, 1.0, true});
+      kv_fraction_given = true;
     }
     if (auto v = kv->OptInteger("block_tokens", Range::Between(1, 4096))) s.block_tokens = *v;
     kv->Finish();
   }
+  const ServingStack* stack = &DefaultServingStack(cluster.accelerator.id);
+  if (auto v = m.OptString("stack"); v && *v != "auto") {
+    stack = FindServingStack(*v);
+    if (!stack) {
+      m.Fail("stack",
+             fmt::format("unknown serving stack '{}'; known: auto, {}", *v, fmt::join(ServingStackIds(), ", ")));
+    }
+  }
+  s.stack = stack->id;
+  s.gemm_efficiency = stack->GemmEfficiency(std::string(PrecisionName(s.precision)));
+  s.memory_efficiency = stack->memory_efficiency;
+  s.decode_attention_efficiency = stack->decode_attention_efficiency;
+  s.gqa_shared_kv_reads = stack->gqa_shared_kv_reads;
+  s.kv_reserve_output = stack->kv_reserve_output;
+  if (!kv_fraction_given && stack->kv_fraction) s.kv_fraction = *stack->kv_fraction;
   s.iteration_overhead_s = m.OptQuantity("iteration_overhead", Dimension::kTime, Range::Between(0, 10))
-                               .value_or(kDefaultIterationOverheadS);
+                               .value_or(stack->iteration_overhead_s.value_or(kDefaultIterationOverheadS));
   if (auto d = m.OptMap("disaggregation")) {
     if (auto v = d->OptInteger("prefill_devices", Range::NonNegative()); v && *v > 0) {
       d->Fail("prefill_devices", "disaggregated prefill and decode pools are not modelled yet; use 0");
     }
     d->Finish();
-  }
-  if (auto v = m.OptString("stack"); v && *v != "auto") {
-    m.Fail("stack", fmt::format("serving stack '{}': only 'auto' is available yet", *v));
   }
   m.Finish();
 

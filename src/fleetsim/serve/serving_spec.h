@@ -36,6 +36,16 @@ struct ServingSpec {
   // Fixed host-side cost of one iteration (scheduling, sampling, kernel launches not overlapped). Documented in
   // docs/serve.md; one value, not per case.
   double iteration_overhead_s = 0.0;
+  // The serving software stack (serving_stack.h) and the kernel efficiencies it sets; empty: the accelerator's
+  // calibrated ones.
+  std::string stack = "generic";
+  std::optional<double> gemm_efficiency;
+  std::optional<double> memory_efficiency;
+  std::optional<double> decode_attention_efficiency;
+  bool gqa_shared_kv_reads = true;
+  // Admission reserves KV blocks for the prompt and every output token (TensorRT-LLM's GUARANTEED_NO_EVICT), so
+  // no running sequence is ever preempted; false: the prompt's only, growing while decoding (vLLM).
+  bool kv_reserve_output = false;
 
   int64_t ReplicaDevices() const { return static_cast<int64_t>(tp) * pp * ep; }
 };

@@ -1,0 +1,53 @@
+// ServingStack: the serving software a copy runs (TensorRT-LLM, vLLM, JetStream, Optimum Habana), reduced to the
+// few switches that change its speed and its memory: the share of the chip's peaks its kernels reach, its
+// host-side cost per iteration, how much memory it gives the KV cache and how many sequences it batches by
+// default. Loaded from data/serving_stacks.yaml, each figure with its source; `serving.stack` names one, `auto`
+// takes the accelerator's default. A figure a stack leaves out falls back to the accelerator's calibrated
+// efficiency (data/calibration.yaml) or the serving default (docs/serve.md).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fleetsim {
+
+struct ServingStack {
+  std::string id;
+  std::string name;
+  std::vector<std::string> default_for;  // accelerators that run it when `stack: auto`
+  // Share of a precision's dense peak a large GEMM reaches, by serving precision name ("fp8", "bf16", ...);
+  // "all" for every precision the map does not name.
+  std::map<std::string, double> gemm_efficiency;
+  // The GEMM efficiency at a serving precision, if the stack states one.
+  std::optional<double> GemmEfficiency(const std::string& precision) const;
+  // Share of HBM bandwidth reached streaming weights and activations.
+  std::optional<double> memory_efficiency;
+  // Share of HBM bandwidth the paged decode-attention kernel reaches reading the KV cache.
+  std::optional<double> decode_attention_efficiency;
+  // Whether the decode-attention kernel reads each KV head once for its whole group of query heads (grouped-
+  // query attention as XQA and FlashDecoding do). False: once per query head (the KV heads repeated per query
+  // head, as TensorRT-LLM's masked MHA kernel before XQA and Hugging Face's repeat_kv do), so GQA saves memory
+  // but not decode bandwidth.
+  bool gqa_shared_kv_reads = true;
+  // Admission reserves the KV blocks of the prompt and of every output token (TensorRT-LLM's default
+  // GUARANTEED_NO_EVICT capacity scheduler): nothing is preempted, fewer sequences run. False: blocks grow with
+  // decoding and the newest sequence is preempted when they run out (vLLM).
+  bool kv_reserve_output = false;
+  // Host-side seconds per iteration (scheduling, sampling, launch gaps).
+  std::optional<double> iteration_overhead_s;
+  // Share of the memory left after weights and activations the KV cache takes.
+  std::optional<double> kv_fraction;
+  std::map<std::string, std::string> sources;
+};
+
+// Every stack of data/serving_stacks.yaml, in file order (parsed once).
+const std::vector<ServingStack>& ServingStacks();
+// The stack with that id, or nullptr.
+const ServingStack* FindServingStack(const std::string& id);
+// The stack an accelerator runs by default (the `generic` one when none names it).
+const ServingStack& DefaultServingStack(const std::string& accelerator);
+std::vector<std::string> ServingStackIds();
+
+}  // namespace fleetsim

@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "fleetsim/cli/command.h"
+#include "fleetsim/cli/terminal_progress.h"
 #include "fleetsim/core/error.h"
 #include "fleetsim/serve/serve_report.h"
 #include "fleetsim/serve/serve_run.h"
@@ -21,7 +22,9 @@ Command AddServeCommand(CLI::App& root) {
   AddCommonOptions(*cmd, *options);
   auto run = [options, path, requests_out](std::ostream& out) {
     const Scenario scenario = options->LoadScenario(*path);
-    const ServeResult result = EvaluateServing(scenario);
+    const bool search = scenario.workload && scenario.workload->load == LoadPolicy::kMaxUnderSlo;
+    TerminalProgress bar("serve", search ? "max-under-slo probes" : "requests");
+    const ServeResult result = EvaluateServing(scenario, bar.Callback());
     if (!requests_out->empty()) {
       WriteOutputFile(*requests_out, RequestsCsv(result.run));
     }

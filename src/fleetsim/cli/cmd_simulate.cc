@@ -45,9 +45,10 @@ std::string Text(const Scenario& s, const ScenarioSimulation& r) {
                      PipelineScheduleName(sim.schedule), sim.events, r.estimate.step_time.value(),
                      sim.step_time.value(), 100.0 * (sim.step_time / r.estimate.step_time - 1.0));
   if (r.stragglers > 0) {
-    out += fmt::format("stragglers: {} device(s) slower; {} data-parallel replica(s) hold one and were simulated; "
-                       "every replica waits for the slowest at the gradient reduction\n",
-                       r.stragglers, r.slow_replicas_simulated);
+    out += fmt::format(
+        "stragglers: {} device(s) slower; {} data-parallel replica(s) hold one and were simulated; "
+        "every replica waits for the slowest at the gradient reduction\n",
+        r.stragglers, r.slow_replicas_simulated);
   }
   out += fmt::format("critical path: stage {} ends last (its passes, then its data-parallel collectives)\n\n",
                      sim.critical_stage);
@@ -74,7 +75,8 @@ int Run(const SimulateCliOptions& o, std::ostream& out) {
   const ScenarioSimulation r = SimulateScenario(s, options);
   if (!o.trace.empty()) {
     const Estimator estimator(s.model, s.cluster, s.training);
-    WriteOutputFile(o.trace, ChromeTrace(r.step, r.simulated.plan, estimator.Pipeline(r.simulated.plan)).dump() + "\n");
+    WriteOutputFile(o.trace,
+                    ChromeTrace(r.step, r.simulated.plan, estimator.Pipeline(r.simulated.plan)).dump() + "\n");
   }
   // Host time is the one figure that differs from run to run: it goes to stderr, stdout stays reproducible.
   std::cerr << fmt::format("simulate: {} events in {:.3f} s of host time\n", r.step.events, r.wall_s);
@@ -104,7 +106,8 @@ int Run(const SimulateCliOptions& o, std::ostream& out) {
 }  // namespace
 
 Command AddSimulateCommand(CLI::App& root) {
-  auto* cmd = root.add_subcommand("simulate", "one training step on the event engine, with its real pipeline schedule");
+  auto* cmd =
+      root.add_subcommand("simulate", "one training step on the event engine, with its real pipeline schedule");
   auto o = std::make_shared<SimulateCliOptions>();
   cmd->add_option("scenario", o->path, "scenario YAML file")->required();
   cmd->add_option("--schedule", o->schedule, "pipeline schedule (default: interleaved with vpp > 1, else 1f1b)")

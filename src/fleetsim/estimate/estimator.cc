@@ -238,9 +238,8 @@ PipelineCosts Estimator::Pipeline(const Plan& plan) const {
   p.layer_forward = forward + comm * forward_share;
   p.layer_backward = backward + recompute + comm * (1.0 - forward_share);
   // The backward's GEMMs compute input gradients and weight gradients in equal parts; attention has no weights.
-  p.layer_weight_grad = std::max(Seconds(0), backward - mix(costs.dense.attention_forward, costs.moe.attention_forward) *
-                                                            2.5) *
-                        0.5;
+  p.layer_weight_grad =
+      std::max(Seconds(0), backward - mix(costs.dense.attention_forward, costs.moe.attention_forward) * 2.5) * 0.5;
   const Seconds head = costs.head.compute;
   p.head_forward = head / 3.0;
   p.head_backward = head - p.head_forward;
@@ -273,7 +272,8 @@ PipelineCosts Estimator::Pipeline(const Plan& plan) const {
   if (device.dense_ranks > 1) {
     const double g = GradientCommBytes(training_.precision, training_.stack);
     const double w = WeightCommBytes(training_.precision, training_.stack);
-    p.dp_reduce = DataParallelTime(plan, plan.zero == 0 ? CollectiveOp::kAllReduce : CollectiveOp::kReduceScatter, g);
+    p.dp_reduce =
+        DataParallelTime(plan, plan.zero == 0 ? CollectiveOp::kAllReduce : CollectiveOp::kReduceScatter, g);
     p.dp_reduce_bytes = (device.dense + device.expert) * g;
     p.dp_ranks = device.dense_ranks;
     if (plan.zero >= 1) {

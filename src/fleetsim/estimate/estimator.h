@@ -26,24 +26,24 @@ namespace fleetsim {
 // runs the schedule itself (the step simulator) instead of the closed form. Per device of a stage.
 struct PipelineCosts {
   std::vector<int64_t> stage_layers;  // layers on each pipeline stage (the last one also runs the head)
-  Seconds layer_forward;   // one layer, one micro-batch: forward compute and its exposed TP/CP/EP communication
-  Seconds layer_backward;  // the same for the backward pass, recomputation included
+  Seconds layer_forward;      // one layer, one micro-batch: forward compute and its exposed TP/CP/EP communication
+  Seconds layer_backward;     // the same for the backward pass, recomputation included
   Seconds layer_weight_grad;  // the share of `layer_backward` that computes weight gradients (what ZB-H1 defers)
   Seconds layer_tp_comm;      // the exposed communication inside those passes, forward and backward together
   Seconds layer_cp_comm;
   Seconds layer_ep_comm;
-  Seconds head_forward;       // logits and loss of one micro-batch, on the last stage
+  Seconds head_forward;  // logits and loss of one micro-batch, on the last stage
   Seconds head_backward;
-  Seconds p2p;       // one micro-batch's activation (or its gradient) across a stage boundary inside a site
-  Seconds boundary;  // the same across the slowest boundary (the WAN when stages straddle sites)
+  Seconds p2p;              // one micro-batch's activation (or its gradient) across a stage boundary inside a site
+  Seconds boundary;         // the same across the slowest boundary (the WAN when stages straddle sites)
   int stages_per_site = 0;  // > 0: the boundary after every this many stages crosses the WAN (uses `boundary`)
   bool pp_async = true;     // transfers do not hold the sending stage's compute (the stack's pp_overlap)
-  Seconds dp_reduce;     // one stage's gradient all-reduce (ZeRO 0) or reduce-scatter, per issue
-  Seconds dp_gather;     // one stage's parameter all-gather (ZeRO >= 1), per issue
+  Seconds dp_reduce;        // one stage's gradient all-reduce (ZeRO 0) or reduce-scatter, per issue
+  Seconds dp_gather;        // one stage's parameter all-gather (ZeRO >= 1), per issue
   double dp_reduce_bytes = 0;  // what those collectives move per device (its whole buffer)
   double dp_gather_bytes = 0;
   int64_t dp_ranks = 1;
-  bool dp_overlap = true;              // the reduction may run during the backward (the stack's dp_overlap)
+  bool dp_overlap = true;                 // the reduction may run during the backward (the stack's dp_overlap)
   bool reduce_every_micro_batch = false;  // ZeRO-2/3 with sharded accumulation
   bool gather_every_micro_batch = false;  // ZeRO-3: forward and backward gather the weights each micro-batch
   Seconds optimizer;

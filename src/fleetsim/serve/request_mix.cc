@@ -174,6 +174,7 @@ std::vector<Request> ParseRequestTrace(const std::string& text, const std::strin
     }
     last = t;
     r.arrival_s = t - first;
+    r.line = line;
     out.push_back(r);
   }
   if (out.empty()) throw InputError(file, line, "the trace holds no requests");

@@ -15,6 +15,7 @@ struct Request {
   double arrival_s = 0.0;
   int64_t input_tokens = 1;
   int64_t output_tokens = 1;
+  int32_t line = 0;  // its row in a replayed trace file; 0 when generated
 };
 
 // Offline (every arrival at 0) or Poisson at `rate_per_s`; `count` requests. Lengths from the spec's

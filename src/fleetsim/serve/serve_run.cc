@@ -76,9 +76,7 @@ double Capacity(const Scenario& s, const StackSpec& stack, const std::vector<Req
   return SteadyStateTokensPerS(run);
 }
 
-}  // namespace
-
-ServeResult EvaluateServing(const Scenario& s) {
+ServeResult Evaluate(const Scenario& s, const ServeProgress& progress) {
   if (!s.serving || !s.workload) {
     throw InputError(s.file, 1, "fleetsim serve needs a `serving:` and a `workload:` section (docs/serve.md)");
   }
@@ -103,6 +101,7 @@ ServeResult EvaluateServing(const Scenario& s) {
       const double mid = 0.5 * (lo + hi);
       Probe p = RunAt(s, stack, w, mid, count, capacity);
       result.bisection_runs++;
+      if (progress) progress(i + 1, kBisectionSteps);
       if (p.metrics.meets_slo) {
         lo = mid;
         best = std::move(p);
@@ -122,7 +121,7 @@ ServeResult EvaluateServing(const Scenario& s) {
       capacity = Capacity(s, stack, requests, mean_output);
       result.capacity_tokens_per_s = capacity;
     }
-    result.run = SimulateServing(s.cluster, s.model, *s.serving, stack, requests);
+    result.run = SimulateServing(s.cluster, s.model, *s.serving, stack, requests, progress);
     result.metrics = Summarize(result.run, w, capacity);
   }
 
@@ -140,6 +139,19 @@ ServeResult EvaluateServing(const Scenario& s) {
     }
   }
   return result;
+}
+
+}  // namespace
+
+ServeResult EvaluateServing(const Scenario& s, const ServeProgress& progress) {
+  try {
+    return Evaluate(s, progress);
+  } catch (const InputError& e) {
+    if (!e.file().empty()) throw;
+    const WorkloadSpec& w = *s.workload;
+    if (w.trace && e.line() > 0) throw InputError(*w.trace, e.line(), e.message());
+    throw InputError(s.file, w.line, e.message());
+  }
 }
 
 }  // namespace fleetsim

@@ -28,6 +28,8 @@ struct ServeResult {
 };
 
 // Throws InputError when the scenario has no `serving:` or `workload:` section.
-ServeResult EvaluateServing(const Scenario& scenario);
+// `progress` hears of the requests finished (fixed load) or the probes run (max-under-slo). A request too long
+// for a copy's KV cache is an InputError at its trace line, or at the scenario's `workload:` when generated.
+ServeResult EvaluateServing(const Scenario& scenario, const ServeProgress& progress = {});
 
 }  // namespace fleetsim

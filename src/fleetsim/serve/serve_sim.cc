@@ -39,8 +39,8 @@ struct Replica {
 class Simulator final : public EventHandler {
  public:
   Simulator(const ClusterSpec& cluster, const ModelSpec& model, const ServingSpec& serving, const StackSpec& stack,
-            const std::vector<Request>& requests)
-      : serving_(serving), cost_(cluster, model, serving, stack), requests_(requests) {
+            const std::vector<Request>& requests, const ServeProgress& progress)
+      : serving_(serving), cost_(cluster, model, serving, stack), requests_(requests), progress_(progress) {
     run_.replicas = cluster.count / serving.ReplicaDevices();
     run_.kv_blocks_per_replica = KvBlocksPerReplica(cluster, model, serving, cost_.KvBytesPerTokenPerDevice());
     run_.max_batch = serving.max_batch.value_or(kAutoMaxBatch);
@@ -52,7 +52,7 @@ class Simulator final : public EventHandler {
       const Request& q = requests[i];
       const int64_t need = (q.input_tokens + q.output_tokens + block - 1) / block;
       if (need > run_.kv_blocks_per_replica) {
-        throw InputError("", 0,
+        throw InputError("", q.line,
                          fmt::format("request {} needs {} KV tokens ({} prompt + {} output) but one copy's KV "
                                      "cache holds {} tokens; use a larger copy or shorter requests",
                                      i, q.input_tokens + q.output_tokens, q.input_tokens, q.output_tokens,
@@ -233,6 +233,7 @@ class Simulator final : public EventHandler {
       if (s.out_left <= 0) {
         o.finish_s = now;
         rep.free_blocks += s.blocks;
+        if (progress_ && (++finished_ & 1023) == 0) progress_(finished_, static_cast<int64_t>(requests_.size()));
         continue;
       }
       rep.running[kept++] = s;
@@ -245,6 +246,8 @@ class Simulator final : public EventHandler {
   ServingSpec serving_;
   IterationCost cost_;
   const std::vector<Request>& requests_;
+  const ServeProgress& progress_;
+  int64_t finished_ = 0;
   Engine engine_;
   std::vector<Replica> replicas_;
   ServeRun run_;
@@ -270,8 +273,9 @@ int64_t KvBlocksPerReplica(const ClusterSpec& cluster, const ModelSpec& model, c
 }
 
 ServeRun SimulateServing(const ClusterSpec& cluster, const ModelSpec& model, const ServingSpec& serving,
-                         const StackSpec& stack, const std::vector<Request>& requests) {
-  Simulator sim(cluster, model, serving, stack, requests);
+                         const StackSpec& stack, const std::vector<Request>& requests,
+                         const ServeProgress& progress) {
+  Simulator sim(cluster, model, serving, stack, requests, progress);
   return sim.Run();
 }
 

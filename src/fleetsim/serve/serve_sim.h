@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "fleetsim/catalog/stack.h"
@@ -41,9 +42,14 @@ struct ServeRun {
   int64_t preemptions = 0;
 };
 
-// Runs the requests (sorted by arrival) through cluster.count / replica devices copies.
+// Called now and then with the requests finished so far and their total (a terminal progress line).
+using ServeProgress = std::function<void(int64_t done, int64_t total)>;
+
+// Runs the requests (sorted by arrival) through cluster.count / replica devices copies. A request that no copy's
+// KV cache can hold is an InputError without a file, on the request's trace line (0 when generated).
 ServeRun SimulateServing(const ClusterSpec& cluster, const ModelSpec& model, const ServingSpec& serving,
-                         const StackSpec& stack, const std::vector<Request>& requests);
+                         const StackSpec& stack, const std::vector<Request>& requests,
+                         const ServeProgress& progress = {});
 
 // Sequences in flight per copy when `max_batch` is auto (the KV cache may hold fewer).
 int64_t AutoMaxBatch();

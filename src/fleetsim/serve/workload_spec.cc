@@ -90,6 +90,7 @@ double ParseRate(YamlMap& m, const std::string& key) {
 
 WorkloadSpec ParseWorkloadSpec(YamlMap& m, const std::string& file) {
   WorkloadSpec w;
+  w.line = m.line();
   if (auto id = m.OptString("preset")) {
     const RequestPreset* p = FindRequestPreset(*id);
     if (!p) {

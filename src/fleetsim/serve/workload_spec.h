@@ -33,6 +33,7 @@ struct WorkloadSpec {
   LengthSpec output;
   std::optional<std::string> trace;  // path, resolved against the scenario's directory
   int trace_line = 0;                // line of `trace:` in the scenario, for messages
+  int line = 0;                      // line of the `workload:` section, for messages about the whole run
   ArrivalProcess arrival = ArrivalProcess::kOffline;
   double rate_per_s = 0.0;  // Poisson
   int64_t requests = 1000;  // generated requests (a trace replays all its rows unless `requests` is given)

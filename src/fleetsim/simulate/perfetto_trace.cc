@@ -33,11 +33,15 @@ nlohmann::json ChromeTrace(const StepSimulation& sim, const Plan& plan, const Pi
                       {"name", "process_name"},
                       {"pid", pid},
                       {"args",
-                       {{"name", fmt::format("stage {} ({} layers; represents {} devices)", s, sim.stages[s].layers,
-                                             devices_per_stage)}}}});
-    events.push_back({{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", 0}, {"args", {{"name", "compute"}}}});
+                       {{"name", fmt::format("stage {} ({} layers; represents {} devices)", s,
+                                             sim.stages[s].layers, devices_per_stage)}}}});
     events.push_back(
-        {{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", 1}, {"args", {{"name", "data-parallel comm"}}}});
+        {{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", 0}, {"args", {{"name", "compute"}}}});
+    events.push_back({{"ph", "M"},
+                      {"name", "thread_name"},
+                      {"pid", pid},
+                      {"tid", 1},
+                      {"args", {{"name", "data-parallel comm"}}}});
   }
   const double chunks = plan.vpp > 1 && sim.schedule == PipelineSchedule::kInterleaved ? plan.vpp : 1;
   for (const SimSpan& span : sim.spans) {

@@ -41,9 +41,7 @@ const std::vector<std::string>& PipelineScheduleNames() {
   return names;
 }
 
-std::string PipelineScheduleName(PipelineSchedule s) {
-  return PipelineScheduleNames()[static_cast<size_t>(s)];
-}
+std::string PipelineScheduleName(PipelineSchedule s) { return PipelineScheduleNames()[static_cast<size_t>(s)]; }
 
 std::vector<Pass> StageOrder(PipelineSchedule schedule, int stage, int pp, int micro_batches, int chunks) {
   if (schedule != PipelineSchedule::kInterleaved) chunks = 1;

@@ -22,7 +22,8 @@ std::vector<std::vector<double>> StragglerPatterns(const StragglerSpec& spec, co
   Rng rng(spec.seed);
   std::set<int64_t> chosen;
   // Drawing distinct devices: at most `count` <= devices draws succeed; bounded retries keep it finite.
-  for (int64_t tries = 0; static_cast<int64_t>(chosen.size()) < spec.count && tries < 64 * spec.count + 64; ++tries) {
+  for (int64_t tries = 0; static_cast<int64_t>(chosen.size()) < spec.count && tries < 64 * spec.count + 64;
+       ++tries) {
     chosen.insert(std::min(devices - 1, static_cast<int64_t>(rng.Uniform() * static_cast<double>(devices))));
   }
   std::map<int64_t, std::vector<double>> by_replica;

@@ -32,7 +32,8 @@ class StepRun final : public EventHandler {
       st.backward_ready.assign(slots, kNever);
       st.gather_done.assign(static_cast<size_t>(chunks_), 0.0);
       st.pending_grads.assign(static_cast<size_t>(chunks_), m_);
-      if (static_cast<size_t>(s) < options.stage_slowdown.size()) st.slow = options.stage_slowdown[static_cast<size_t>(s)];
+      if (static_cast<size_t>(s) < options.stage_slowdown.size())
+        st.slow = options.stage_slowdown[static_cast<size_t>(s)];
       st.activity.layers = costs.stage_layers[static_cast<size_t>(s)];
     }
     // The first virtual stage has its inputs at once.
@@ -102,8 +103,8 @@ class StepRun final : public EventHandler {
   struct Stage {
     std::vector<Pass> order;  // F and B passes in issue order
     size_t next = 0;
-    std::deque<Pass> pending_w;  // ZB-H1: weight-gradient passes not yet run
-    std::vector<double> forward_ready;   // by slot: when the pass's input is here
+    std::deque<Pass> pending_w;         // ZB-H1: weight-gradient passes not yet run
+    std::vector<double> forward_ready;  // by slot: when the pass's input is here
     std::vector<double> backward_ready;
     std::vector<double> gather_done;  // by chunk: the parameters are gathered
     std::vector<int> pending_grads;   // by chunk: micro-batches whose gradients are not complete yet

@@ -28,8 +28,8 @@ struct StepSimulationOptions {
   PipelineSchedule schedule = PipelineSchedule::kOneFOneB;
   // Per stage, how many times as long its passes take (a straggler in it); empty or 1: nominal speed.
   std::vector<double> stage_slowdown;
-  bool record_spans = false;        // keep every pass and collective for a trace
-  size_t max_spans = 2'000'000;     // spans kept at most (a trace of a huge run stays bounded)
+  bool record_spans = false;     // keep every pass and collective for a trace
+  size_t max_spans = 2'000'000;  // spans kept at most (a trace of a huge run stays bounded)
 };
 
 // What one stage's representative device did during the step.

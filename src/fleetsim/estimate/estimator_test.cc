@@ -199,8 +199,8 @@ training: {{seq_len: 4096, global_batch: {}, micro_batch: 1, recompute: none, ze
   EXPECT_LT(large, 0.02 * 4.0);
 }
 
-// Int8 training (AQT) runs the layers' GEMMs at the chip's int8 peak; on a chip without int8 units it runs at
-// the bf16 rate and still pays the casts, so it is never faster than bf16 there.
+// Int8 training (AQT) runs the layers' GEMMs at the chip's int8 peak (a chip without int8 units refuses it:
+// tests/issue9_precision_test.cc).
 TEST(Issue9Precision, Int8RunsAtTheInt8PeakWhereTheChipHasOne) {
   auto compute = [&](const char* acc, const char* precision) {
     const std::string text = fmt::format(R"(cluster: {{accelerator: {}, count: 256}}
@@ -213,7 +213,6 @@ training: {{seq_len: 2048, global_batch: 512, micro_batch: 2, recompute: full, p
     return r.breakdown.compute.value();
   };
   EXPECT_LT(compute("tpu-v5p", "int8"), 0.75 * compute("tpu-v5p", "bf16"));
-  EXPECT_GE(compute("trn2", "int8"), compute("trn2", "bf16"));
 }
 
 }  // namespace

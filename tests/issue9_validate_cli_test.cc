@@ -201,6 +201,25 @@ TEST(Issue9ValidateCli, SearchSaysWhenTheAcceleratorIsUncalibrated) {
   EXPECT_EQ(n["calibration_relative"], "h100");
 }
 
+// Issue 9 item 5: `validate training --cross-validate` adds the leave-one-source-out figures to every format.
+TEST(Issue9ValidateCli, CrossValidateAddsLeaveOneSourceOut) {
+  const auto text = RunFleetsim({"validate", "training", "--cross-validate"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find("== leave-one-source-out"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("without Chowdhery et al. 2022 (PaLM):"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("out-of-sample"), std::string::npos);
+  const auto json = RunFleetsim({"validate", "training", "--cross-validate", "--format", "json"});
+  ASSERT_EQ(json.code, 0) << json.err;
+  const auto j = nlohmann::json::parse(json.out);
+  EXPECT_GT(j["cross_validation"]["summary"]["out_of_sample"]["median_abs_error"].get<double>(), 0.0);
+  const auto csv = RunFleetsim({"validate", "training", "--cross-validate", "--format", "csv"});
+  ASSERT_EQ(csv.code, 0) << csv.err;
+  EXPECT_TRUE(csv.out.starts_with("case,group,role,published,in_sample,out_of_sample")) << csv.out;
+  const auto wrong = RunFleetsim({"validate", "collectives", "--cross-validate"});
+  EXPECT_EQ(wrong.code, 2);
+  EXPECT_NE(wrong.err.find("--cross-validate"), std::string::npos) << wrong.err;
+}
+
 TEST(Issue9ValidateCli, ABadOverlayIsAFileLineErrorAndExitTwo) {
   const std::string bad = WriteTempFile("issue9-bad-overlay.yaml", "calibration:\n  h100:\n    matmull: 0.7\n");
   for (const char* command : {"estimate", "search", "cost", "reliability"}) {

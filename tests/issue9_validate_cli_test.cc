@@ -151,6 +151,75 @@ TEST(Issue9ValidateCli, AnOverlayGivingEfficienciesMakesAnAcceleratorCalibrated)
   EXPECT_FALSE(nlohmann::json::parse(r.out)["calibrated"].get<bool>());
 }
 
+// Issue 9 item 10: `search` says when the accelerator borrows a relative's calibration, in the words and JSON keys
+// of `estimate` (and as two CSV columns), also when no plan fits; a calibrated accelerator says nothing.
+TEST(Issue9ValidateCli, SearchSaysWhenTheAcceleratorIsUncalibrated) {
+  std::string h800 = kScenario;
+  h800.replace(h800.find("h100"), 4, "h800");
+  const std::string borrowed = WriteTempFile("issue9-search-h800.yaml", h800);
+  const std::string own = WriteTempFile("issue9-search-h100.yaml", kScenario);
+  const std::string words =
+      "uncalibrated: h800 has no published run of its own; it takes h100's kernel efficiencies";
+
+  const auto text = RunFleetsim({"search", borrowed, "--top", "2"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find(words), std::string::npos) << text.out;
+  EXPECT_NE(RunFleetsim({"estimate", borrowed}).out.find(words), std::string::npos);
+  EXPECT_EQ(RunFleetsim({"search", own, "--top", "2"}).out.find("uncalibrated"), std::string::npos);
+
+  const auto json = RunFleetsim({"search", borrowed, "--top", "2", "--format", "json"});
+  ASSERT_EQ(json.code, 0) << json.err;
+  const auto j = nlohmann::json::parse(json.out);
+  EXPECT_FALSE(j["calibrated"].get<bool>());
+  EXPECT_EQ(j["calibration_relative"], "h100");
+  ASSERT_FALSE(j["plans"].empty());
+  EXPECT_FALSE(j["plans"][0]["calibrated"].get<bool>());
+  const auto k = nlohmann::json::parse(RunFleetsim({"search", own, "--top", "2", "--format", "json"}).out);
+  EXPECT_TRUE(k["calibrated"].get<bool>());
+  EXPECT_TRUE(k["calibration_relative"].is_null());
+
+  const auto csv = RunFleetsim({"search", borrowed, "--top", "2", "--format", "csv"});
+  ASSERT_EQ(csv.code, 0) << csv.err;
+  std::istringstream lines(csv.out);
+  std::string header, row;
+  std::getline(lines, header);
+  std::getline(lines, row);
+  EXPECT_TRUE(header.ends_with(",calibrated,calibration_relative")) << header;
+  EXPECT_TRUE(row.ends_with(",false,h100")) << row;
+  std::istringstream own_lines(RunFleetsim({"search", own, "--top", "2", "--format", "csv"}).out);
+  std::getline(own_lines, header);
+  std::getline(own_lines, row);
+  EXPECT_TRUE(row.ends_with(",true,")) << row;
+
+  // No plan fits in 1 GB: the plans list is empty and the JSON still says whose parameters it takes.
+  const std::string tiny =
+      WriteTempFile("issue9-search-tiny.yaml", "accelerators:\n  - id: h800\n    memory: {capacity: 1GB}\n");
+  const auto none = RunFleetsim({"search", borrowed, "--format", "json", "--catalog-overlay", tiny});
+  ASSERT_EQ(none.code, 0) << none.err;
+  const auto n = nlohmann::json::parse(none.out);
+  EXPECT_TRUE(n["plans"].empty());
+  EXPECT_EQ(n["calibration_relative"], "h100");
+}
+
+// Issue 9 item 5: `validate training --cross-validate` adds the leave-one-source-out figures to every format.
+TEST(Issue9ValidateCli, CrossValidateAddsLeaveOneSourceOut) {
+  const auto text = RunFleetsim({"validate", "training", "--cross-validate"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_NE(text.out.find("== leave-one-source-out"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("without Chowdhery et al. 2022 (PaLM):"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("out-of-sample"), std::string::npos);
+  const auto json = RunFleetsim({"validate", "training", "--cross-validate", "--format", "json"});
+  ASSERT_EQ(json.code, 0) << json.err;
+  const auto j = nlohmann::json::parse(json.out);
+  EXPECT_GT(j["cross_validation"]["summary"]["out_of_sample"]["median_abs_error"].get<double>(), 0.0);
+  const auto csv = RunFleetsim({"validate", "training", "--cross-validate", "--format", "csv"});
+  ASSERT_EQ(csv.code, 0) << csv.err;
+  EXPECT_TRUE(csv.out.starts_with("case,group,role,published,in_sample,out_of_sample")) << csv.out;
+  const auto wrong = RunFleetsim({"validate", "collectives", "--cross-validate"});
+  EXPECT_EQ(wrong.code, 2);
+  EXPECT_NE(wrong.err.find("--cross-validate"), std::string::npos) << wrong.err;
+}
+
 TEST(Issue9ValidateCli, ABadOverlayIsAFileLineErrorAndExitTwo) {
   const std::string bad = WriteTempFile("issue9-bad-overlay.yaml", "calibration:\n  h100:\n    matmull: 0.7\n");
   for (const char* command : {"estimate", "search", "cost", "reliability"}) {

@@ -23,6 +23,31 @@ FlopRate Accelerator::Peak(Precision p) const {
   return peak_bf16;
 }
 
+bool Accelerator::HasMatrixUnits(Precision p) const {
+  switch (p) {
+    case Precision::kFp32:
+    case Precision::kFp16:
+    case Precision::kBf16:
+      return true;
+    case Precision::kFp8:
+    case Precision::kMxfp8:
+      return peak_fp8.has_value();
+    case Precision::kInt8:
+      return peak_int8.has_value();
+    case Precision::kFp4:
+      return peak_fp4.has_value();
+  }
+  return false;
+}
+
+std::vector<std::string> Accelerator::Precisions() const {
+  std::vector<std::string> out;
+  for (const std::string& precision : PrecisionNames()) {
+    if (HasMatrixUnits(*ParsePrecision(precision))) out.push_back(precision);
+  }
+  return out;
+}
+
 // Memory and link bandwidths: 1 MB/s to 1 PB/s per device.
 const Range kLinkRange = Range::Between(1e6, 1e15);
 

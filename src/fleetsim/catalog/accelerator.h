@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "fleetsim/core/precision.h"
 #include "fleetsim/core/units.h"
@@ -56,8 +57,14 @@ struct Accelerator {
   ComputeEfficiency efficiency;
   std::map<std::string, std::string> sources;
 
-  // Dense peak at a precision; a precision the chip has no units for runs at the next wider one's rate.
+  // Dense peak at a precision; a precision the chip has no units for runs at the next wider one's rate (serving's
+  // weight-only formats; training refuses such a precision, see HasMatrixUnits).
   FlopRate Peak(Precision p) const;
+  // Whether the chip's matrix units run GEMMs at this precision: fp32, fp16 and bf16 always; fp8 and mxfp8 (priced
+  // at the fp8 rate) with an fp8 peak, int8 with an int8 peak, fp4 with an fp4 peak in the catalog.
+  bool HasMatrixUnits(Precision p) const;
+  // The names of the precisions it has matrix units for, in PrecisionNames() order.
+  std::vector<std::string> Precisions() const;
 };
 
 // Reads an `accelerators:` entry (every key optional, applied onto `acc`), then checks required figures.

@@ -9,7 +9,7 @@
 #include "fleetsim/core/error.h"
 #include "fleetsim/cost/cost_report.h"
 #include "fleetsim/cost/run_cost.h"
-#include "fleetsim/estimate/estimator.h"
+#include "fleetsim/planner/estimate_scenario.h"
 
 namespace fleetsim {
 namespace {

@@ -97,10 +97,9 @@ Command AddDemoCommand(CLI::App& root) {
     out << t.RenderText();
     // Issue 9: a fleet whose chip has no calibration run of its own says whose parameters it borrows.
     for (const FleetRow& r : rows) {
-      const Accelerator& acc = r.scenario.cluster.accelerator;
-      if (acc.efficiency.calibrated()) continue;
-      out << fmt::format("uncalibrated: {} takes {}'s kernel efficiencies ({})\n", acc.id, acc.efficiency.relative,
-                         acc.efficiency.reason);
+      if (const std::string note = UncalibratedNote(r.scenario.cluster.accelerator); !note.empty()) {
+        out << note << "\n";
+      }
     }
 
     Table money({"fleet", "PUE", "PUE from", "$/kWh", "facility MW", "energy GWh", "cost basis", "run cost",

@@ -2,7 +2,7 @@
 #include <ostream>
 
 #include "fleetsim/cli/command.h"
-#include "fleetsim/estimate/estimator.h"
+#include "fleetsim/planner/estimate_scenario.h"
 #include "fleetsim/report/step_report.h"
 
 namespace fleetsim {

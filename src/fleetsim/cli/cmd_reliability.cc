@@ -10,7 +10,7 @@
 #include "fleetsim/cli/command.h"
 #include "fleetsim/cli/terminal_progress.h"
 #include "fleetsim/core/error.h"
-#include "fleetsim/estimate/estimator.h"
+#include "fleetsim/planner/estimate_scenario.h"
 #include "fleetsim/reliability/reliability_inputs.h"
 #include "fleetsim/reliability/reliability_model.h"
 #include "fleetsim/report/table.h"

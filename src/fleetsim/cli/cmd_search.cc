@@ -36,32 +36,50 @@ Command AddSearchCommand(CLI::App& root) {
     if (options->Format() == OutputFormat::kJson) {
       nlohmann::json rows = nlohmann::json::array();
       for (const StepResult& r : results) rows.push_back(StepResultJson(s, r));
-      out << nlohmann::json{{"scenario", s.name},
-                            {"evaluated", found.evaluated},
-                            {"fitting", found.fitting},
-                            {"plans", rows}}
-                 .dump(2)
-          << "\n";
+      nlohmann::json j{{"scenario", s.name},
+                       {"accelerator", s.cluster.accelerator.id},
+                       {"evaluated", found.evaluated},
+                       {"fitting", found.fitting},
+                       {"plans", rows}};
+      // Issue 9: the same keys as `estimate`, also when no plan fits and `plans` is empty.
+      AddCalibrationJson(s.cluster.accelerator, j);
+      out << j.dump(2) << "\n";
       return 0;
     }
-    Table t({"rank", "tp", "pp", "dp", "cp", "ep", "vpp", "mb", "recompute", "zero", "step_s", "tokens/s", "MFU",
-             "mem_GB"});
+    const bool csv = options->Format() == OutputFormat::kCsv;
+    std::vector<std::string> header{"rank", "tp",        "pp",   "dp",     "cp",       "ep",  "vpp",
+                                    "mb",   "recompute", "zero", "step_s", "tokens/s", "MFU", "mem_GB"};
+    if (csv) header.insert(header.end(), {"calibrated", "calibration_relative"});
+    Table t(header);
+    const ComputeEfficiency& eff = s.cluster.accelerator.efficiency;
     int rank = 0;
     for (const StepResult& r : results) {
       const Plan& p = r.plan;
-      t.AddRow({std::to_string(++rank), std::to_string(p.tp), std::to_string(p.pp), std::to_string(p.dp),
-                std::to_string(p.cp), std::to_string(p.ep), std::to_string(p.vpp), std::to_string(p.micro_batch),
-                std::string(RecomputeName(p.recompute)), std::to_string(p.zero),
-                fmt::format("{:.4f}", r.step_time.value()), fmt::format("{:.4g}", r.tokens_per_s),
-                fmt::format("{:.1f}%", 100 * r.mfu), fmt::format("{:.1f}", r.memory.Total().value() / 1e9)});
+      std::vector<std::string> row{std::to_string(++rank),
+                                   std::to_string(p.tp),
+                                   std::to_string(p.pp),
+                                   std::to_string(p.dp),
+                                   std::to_string(p.cp),
+                                   std::to_string(p.ep),
+                                   std::to_string(p.vpp),
+                                   std::to_string(p.micro_batch),
+                                   std::string(RecomputeName(p.recompute)),
+                                   std::to_string(p.zero),
+                                   fmt::format("{:.4f}", r.step_time.value()),
+                                   fmt::format("{:.4g}", r.tokens_per_s),
+                                   fmt::format("{:.1f}%", 100 * r.mfu),
+                                   fmt::format("{:.1f}", r.memory.Total().value() / 1e9)};
+      if (csv) row.insert(row.end(), {eff.calibrated() ? "true" : "false", eff.relative});
+      t.AddRow(row);
     }
-    if (options->Format() == OutputFormat::kCsv) {
+    if (csv) {
       out << t.RenderCsv();
       return 0;
     }
     out << fmt::format("{}: {} x {}, model {}, seq {}, global batch {}, {}\n", s.name, s.cluster.count,
                        s.cluster.accelerator.id, s.model.id.empty() ? "custom" : s.model.id, s.training.seq_len,
                        s.training.global_batch, PrecisionName(s.training.precision));
+    if (const std::string note = UncalibratedNote(s.cluster.accelerator); !note.empty()) out << note << "\n";
     out << fmt::format("{} plans evaluated, {} fit in {:.0f} GB per device\n\n", found.evaluated, found.fitting,
                        estimator.capacity().value() / 1e9);
     if (results.empty()) {

@@ -4,13 +4,16 @@
 // of the published ones. Exit 0 when it ran, whatever the errors; 1 when --max-median or --max-worst is exceeded.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <ostream>
 
 #include "fleetsim/cli/command.h"
 #include "fleetsim/core/error.h"
 #include "fleetsim/validate/collectives_family.h"
+#include "fleetsim/validate/cross_validation.h"
 #include "fleetsim/validate/economics_family.h"
 #include "fleetsim/validate/inference_family.h"
 #include "fleetsim/validate/reliability_family.h"
@@ -26,6 +29,7 @@ struct ValidateOptions {
   std::string cases;
   std::string max_median;
   std::string max_worst;
+  bool cross_validate = false;
 };
 
 // "0.05" or "5%" as a fraction.
@@ -78,6 +82,9 @@ Command AddValidateCommand(CLI::App& root) {
   cmd->add_option("--max-median", o->max_median,
                   "exit 1 when a family's median |error| exceeds this fraction (0.05 or 5%)");
   cmd->add_option("--max-worst", o->max_worst, "exit 1 when a family's worst |error| exceeds this fraction");
+  cmd->add_flag("--cross-validate", o->cross_validate,
+                "training: leave-one-source-out, each source's rows predicted by the calibration refitted without "
+                "it (docs/calibration.md); CSV gives its rows");
   AddCommonOptions(*cmd, o->common, /*with_set=*/false);
   AddCatalogOverlayOption(*cmd, o->common);
   auto run = [o](std::ostream& out) {
@@ -87,6 +94,18 @@ Command AddValidateCommand(CLI::App& root) {
     const bool limits = !o->max_median.empty() || !o->max_worst.empty();
     const std::shared_ptr<const Catalog> catalog = o->common.LoadCatalog();
     const std::vector<FamilyReport> families = RunFamilies(*o, *catalog);
+    std::optional<CrossValidation> cv;
+    if (o->cross_validate) {
+      const bool training = std::any_of(families.begin(), families.end(),
+                                        [](const FamilyReport& f) { return f.family == "training"; });
+      if (!training) {
+        throw InputError("", 0,
+                         "--cross-validate refits the built-in calibration on the published training runs: use it "
+                         "with `validate training` or `validate all` (for your own runs, `fleetsim calibrate "
+                         "--cases` reports a leave-one-out error)");
+      }
+      cv = CrossValidateBySource(BuiltInTrainingCases(*catalog), *catalog);
+    }
     std::vector<std::string> exceeded;
     for (const FamilyReport& f : families) {
       if (f.all.median_abs > max_median) {
@@ -101,15 +120,17 @@ Command AddValidateCommand(CLI::App& root) {
     switch (o->common.Format()) {
       case OutputFormat::kJson: {
         nlohmann::json j = ValidationJson(families);
+        if (cv) j["cross_validation"] = CrossValidationJson(*cv);
         if (limits) j["limits_exceeded"] = exceeded;
         out << j.dump(2) << "\n";
         break;
       }
       case OutputFormat::kCsv:
-        out << ValidationCsv(families);
+        out << (cv ? CrossValidationCsv(*cv) : ValidationCsv(families));
         break;
       case OutputFormat::kTable:
         out << ValidationText(families);
+        if (cv) out << "\n" << CrossValidationText(*cv);
         for (const std::string& e : exceeded) out << "limit exceeded: " << e << "\n";
         break;
     }

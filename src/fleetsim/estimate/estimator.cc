@@ -334,4 +334,22 @@ StepResult Estimator::Evaluate(const Plan& plan) const {
   return r;
 }
 
+std::optional<Plan> FixedPlan(const TrainingSpec& t) {
+  if (!t.parallelism || !t.micro_batch || !t.recompute || !t.zero) return std::nullopt;
+  const ParallelismSpec& p = *t.parallelism;
+  if (!p.vpp && p.pp != 1) return std::nullopt;
+  Plan plan;
+  plan.tp = p.tp;
+  plan.pp = p.pp;
+  plan.dp = p.dp;
+  plan.cp = p.cp;
+  plan.ep = p.ep;
+  plan.vpp = p.vpp.value_or(1);
+  plan.micro_batch = *t.micro_batch;
+  plan.recompute = *t.recompute;
+  plan.sequence_parallel = t.sequence_parallel.value_or(p.tp > 1) && p.tp > 1;
+  plan.zero = *t.zero;
+  return plan;
+}
+
 }  // namespace fleetsim

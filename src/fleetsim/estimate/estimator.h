@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -106,8 +107,9 @@ class Estimator {
   mutable std::unordered_map<uint64_t, StageCosts> cache_;
 };
 
-// Estimates a scenario: evaluates its plan, choosing every `auto` field (micro_batch, vpp, recompute, or the
-// whole parallelism when omitted) as the fastest that fits in memory; the result lists what was chosen.
-StepResult EstimateScenario(const Scenario& scenario);
+// The plan a scenario's training section fixes in full (parallelism, micro_batch, recompute, zero, and vpp when
+// pp > 1); nullopt when any of them is `auto`. Choosing `auto` fields is plan search's job
+// (planner/estimate_scenario.h), not the estimator's.
+std::optional<Plan> FixedPlan(const TrainingSpec& training);
 
 }  // namespace fleetsim

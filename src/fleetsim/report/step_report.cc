@@ -68,9 +68,7 @@ nlohmann::json StepResultJson(const Scenario& s, const StepResult& r) {
   j["accelerator"] = s.cluster.accelerator.id;
   j["count"] = s.cluster.count;
   j["stack"] = s.training.stack.id;
-  const ComputeEfficiency& eff = s.cluster.accelerator.efficiency;
-  j["calibrated"] = eff.calibrated();
-  j["calibration_relative"] = eff.calibrated() ? nlohmann::json() : nlohmann::json(eff.relative);
+  AddCalibrationJson(s.cluster.accelerator, j);
   j["auto_chosen"] = r.auto_chosen;
   return j;
 }
@@ -82,12 +80,7 @@ std::string StepResultText(const Scenario& s, const StepResult& r) {
   out += fmt::format("plan: {}  (seq {}, global batch {}, {})\n", r.plan.Describe(), s.training.seq_len,
                      s.training.global_batch, PrecisionName(s.training.precision));
   out += fmt::format("stack: {}\n", s.training.stack.name.empty() ? s.training.stack.id : s.training.stack.name);
-  const ComputeEfficiency& eff = s.cluster.accelerator.efficiency;
-  if (!eff.calibrated()) {
-    out +=
-        fmt::format("  uncalibrated: {} has no published run of its own; it takes {}'s kernel efficiencies ({})\n",
-                    s.cluster.accelerator.id, eff.relative, eff.reason);
-  }
+  if (const std::string note = UncalibratedNote(s.cluster.accelerator); !note.empty()) out += "  " + note + "\n";
   for (const std::string& note : r.auto_chosen) out += fmt::format("  auto: {}\n", note);
   out += "\n";
   Table t({"step time", "seconds", "share"});
@@ -124,13 +117,29 @@ std::string StepResultText(const Scenario& s, const StepResult& r) {
 
 std::string StepResultCsv(const Scenario& s, const StepResult& r) {
   Table t({"scenario", "accelerator", "count", "plan", "step_time_s", "tokens_per_s", "model_tflops_per_device",
-           "mfu", "hfu", "memory_per_device_bytes", "fits", "time_to_train_s"});
+           "mfu", "hfu", "memory_per_device_bytes", "fits", "time_to_train_s", "calibrated",
+           "calibration_relative"});
+  const ComputeEfficiency& eff = s.cluster.accelerator.efficiency;
   t.AddRow({s.name, s.cluster.accelerator.id, std::to_string(s.cluster.count), r.plan.Describe(),
             fmt::format("{:.6g}", r.step_time.value()), fmt::format("{:.6g}", r.tokens_per_s),
             fmt::format("{:.6g}", r.model_tflops_per_device), fmt::format("{:.4f}", r.mfu),
             fmt::format("{:.4f}", r.hfu), fmt::format("{:.0f}", r.memory.Total().value()),
-            r.fits ? "true" : "false", r.time_to_train ? fmt::format("{:.6g}", r.time_to_train->value()) : ""});
+            r.fits ? "true" : "false", r.time_to_train ? fmt::format("{:.6g}", r.time_to_train->value()) : "",
+            eff.calibrated() ? "true" : "false", eff.relative});
   return t.RenderCsv();
+}
+
+std::string UncalibratedNote(const Accelerator& acc) {
+  const ComputeEfficiency& eff = acc.efficiency;
+  if (eff.calibrated()) return "";
+  return fmt::format("uncalibrated: {} has no published run of its own; it takes {}'s kernel efficiencies ({})",
+                     acc.id, eff.relative, eff.reason);
+}
+
+void AddCalibrationJson(const Accelerator& acc, nlohmann::json& j) {
+  const ComputeEfficiency& eff = acc.efficiency;
+  j["calibrated"] = eff.calibrated();
+  j["calibration_relative"] = eff.calibrated() ? nlohmann::json() : nlohmann::json(eff.relative);
 }
 
 }  // namespace fleetsim

@@ -18,8 +18,14 @@ nlohmann::json PlanJson(const Plan& plan);
 // A readable report: the cluster, model and plan, the step time breakdown, throughput, memory.
 std::string StepResultText(const Scenario& scenario, const StepResult& result);
 
-// One CSV header and row with the headline figures.
+// One CSV header and row with the headline figures (and `calibrated`, `calibration_relative` as in the JSON).
 std::string StepResultCsv(const Scenario& scenario, const StepResult& result);
+
+// "uncalibrated: mi300x has no published run of its own; it takes h100's kernel efficiencies (why)", or empty
+// when the accelerator's own published runs fixed its parameters: every command says it in these words.
+std::string UncalibratedNote(const Accelerator& accelerator);
+// The JSON keys every command gives for it: `calibrated` and `calibration_relative` (null when calibrated).
+void AddCalibrationJson(const Accelerator& accelerator, nlohmann::json& j);
 
 // "1.23 s", "5.6 d" style durations for tables.
 std::string FormatDuration(Seconds s);

@@ -215,7 +215,18 @@ TrainingSpec ParseTraining(YamlMap& root, const ClusterSpec& cluster, const Mode
   }
   t.global_batch = m.Integer("global_batch", Range::Between(1, 1e9));
   t.micro_batch = m.OptIntegerOrAuto("micro_batch", Range::Between(1, 1e6));
-  if (auto v = m.OptChoice("precision", PrecisionNames())) t.precision = *ParsePrecision(*v);
+  if (auto v = m.OptChoice("precision", PrecisionNames())) {
+    t.precision = *ParsePrecision(*v);
+    // Issue 9: a precision the chip has no matrix units for is not run at some other peak and labelled with this
+    // one (fp4 on H100 at the fp8 rate, "of fp4 dense peak"): no such run exists, so it is refused.
+    const Accelerator& acc = cluster.accelerator;
+    if (!acc.HasMatrixUnits(t.precision)) {
+      const std::string units = t.precision == Precision::kMxfp8 ? std::string("fp8") : *v;
+      m.Fail("precision", fmt::format("{} has no {} matrix units (the catalog lists no {} peak for it); its "
+                                      "precisions: {}",
+                                      acc.id, *v, units, JoinList(acc.Precisions())));
+    }
+  }
   if (m.Has("parallelism") && !(m.node()["parallelism"].IsScalar() && m.String("parallelism") == "auto")) {
     YamlMap p = m.Map("parallelism");
     t.parallelism = ParseParallelism(p, cluster, model);

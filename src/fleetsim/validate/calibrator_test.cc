@@ -11,7 +11,7 @@
 #include <fstream>
 
 #include "fleetsim/core/error.h"
-#include "fleetsim/estimate/estimator.h"
+#include "fleetsim/planner/estimate_scenario.h"
 #include "fleetsim/validate/fit_parameters.h"
 
 namespace fleetsim {

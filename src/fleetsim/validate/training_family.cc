@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/estimate/estimator.h"
+#include "fleetsim/planner/estimate_scenario.h"
 #include "fleetsim/validate/calibration_rows.h"
 
 namespace fleetsim {

@@ -1,4 +1,5 @@
-// EstimateScenario: a scenario's plan evaluated, with its `auto` fields filled by plan search.
+#include "fleetsim/planner/estimate_scenario.h"
+
 #include <fmt/format.h>
 
 #include "fleetsim/core/error.h"
@@ -10,26 +11,10 @@ namespace fleetsim {
 StepResult EstimateScenario(const Scenario& s) {
   const Estimator estimator(s.model, s.cluster, s.training);
   const TrainingSpec& t = s.training;
-  const PlanConstraints constraints = PlanConstraints::FromTraining(t);
-  // `auto` searches every field `fleetsim search` searches (ZeRO included), so estimate and search agree.
-  const bool complete =
-      t.parallelism && t.micro_batch && t.recompute && t.zero && (t.parallelism->vpp || t.parallelism->pp == 1);
-  if (complete) {
-    Plan plan;
-    const ParallelismSpec& p = *t.parallelism;
-    plan.tp = p.tp;
-    plan.pp = p.pp;
-    plan.dp = p.dp;
-    plan.cp = p.cp;
-    plan.ep = p.ep;
-    plan.vpp = p.vpp.value_or(1);
-    plan.micro_batch = *t.micro_batch;
-    plan.recompute = *t.recompute;
-    plan.sequence_parallel = t.sequence_parallel.value_or(p.tp > 1) && p.tp > 1;
-    plan.zero = *t.zero;
-    return estimator.Evaluate(plan);
-  }
+  if (const std::optional<Plan> plan = FixedPlan(t)) return estimator.Evaluate(*plan);
 
+  // `auto` searches every field `fleetsim search` searches (ZeRO included), so estimate and search agree.
+  const PlanConstraints constraints = PlanConstraints::FromTraining(t);
   const SearchResult found = SearchPlans(estimator, s.model, s.cluster, t, constraints, 1);
   std::vector<std::string> chosen;
   StepResult r;

@@ -142,7 +142,24 @@ TEST(Issue14Audit, AnOverlayWithAMisspeltSectionIsRefused) {
 
 TEST(Issue14Audit, ASecondYamlDocumentIsRefused) {
   const std::string path = Temp("two_docs.yaml", std::string(kTraining) + "---\nname: other\n");
-  ExpectFileError(RunFleetsim({"estimate", path}), path, 12, "second YAML document");
+  ExpectFileError(RunFleetsim({"estimate", path}), path, 11, "second YAML document");
+}
+
+TEST(Issue14Audit, AMalformedFileThatHungTheDocumentCountIsAnError) {
+  // Found by the scenario fuzzer: yaml-cpp's LoadAll loops forever on this text; a second document is found by
+  // scanning for its marker instead.
+  const std::string path =
+      Temp("hang.yaml",
+           "# LLlamuster:\n  accelerator: gb200\n  count: 144\n  node: gb200-nvl72\n"
+           "  datacenters: 2\n,  wan: {bandwidth:node: hgx-h200\n  f: 129}\n  sequ tokens:e12\n");
+  const CliRun r = RunFleetsim({"estimate", path});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_EQ(r.err.rfind(path + ":", 0), 0u) << r.err;
+}
+
+TEST(Issue14Audit, ADocumentMarkerBeforeAnyContentIsAllowed) {
+  const std::string path = Temp("leading_marker.yaml", "# a scenario\n---\n" + std::string(kTraining) + "...\n");
+  EXPECT_EQ(RunFleetsim({"estimate", path}).code, 0);
 }
 
 TEST(Issue14Audit, ATwentyDigitCountNamesTheFlagNotANegativeNumber) {

@@ -73,6 +73,7 @@ const Graph kAllowed = {
     {"estimate", {"catalog", "collective", "core", "scenario", "workload"}},
     {"search", {"estimate"}},
     {"planner", {"core", "estimate", "scenario", "search"}},
+    {"simulate", {"core", "engine", "estimate", "planner", "reliability", "scenario", "workload"}},
     {"report", {"core", "estimate", "scenario"}},
     {"reliability", {"catalog", "core", "scenario", "workload"}},
     {"energy", {"catalog", "core", "scenario"}},
@@ -81,10 +82,11 @@ const Graph kAllowed = {
      {"catalog", "collective", "core", "cost", "energy", "engine", "estimate", "reliability", "report", "scenario",
       "workload"}},
     {"validate",
-     {"catalog", "collective", "core", "cost", "estimate", "net", "planner", "reliability", "report", "scenario"}},
+     {"catalog", "collective", "core", "cost", "estimate", "net", "planner", "reliability", "report", "scenario",
+      "serve"}},
     {"cli",
      {"catalog", "collective", "core", "cost", "estimate", "net", "planner", "reliability", "report", "scenario",
-      "search", "serve", "validate"}},
+      "search", "serve", "simulate", "validate"}},
 };
 
 TEST(Issue9Layering, TheGraphIsReadFromTheSources) {

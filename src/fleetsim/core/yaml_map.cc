@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -16,6 +17,33 @@ namespace fleetsim {
 namespace {
 
 int LineOfNode(const YAML::Node& n) { return n.Mark().line >= 0 ? n.Mark().line + 1 : 0; }
+
+// The line of a document marker ("---" or "...", alone or before a space or comment, at the start of a line) that
+// separates content from more content, or 0. A leading "---" and a trailing "..." (or "---") are allowed.
+int SecondDocumentLine(const std::string& text) {
+  bool content = false;
+  int boundary = 0;  // the last marker after content
+  int line = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string_view row(text.data() + pos, end - pos);
+    pos = end + 1;
+    ++line;
+    if (!row.empty() && row.back() == '\r') row.remove_suffix(1);
+    const bool marker = (row.substr(0, 3) == "---" || row.substr(0, 3) == "...") &&
+                        (row.size() == 3 || row[3] == ' ' || row[3] == '\t');
+    if (marker) {
+      if (content && boundary == 0) boundary = line;
+      continue;
+    }
+    const size_t first = row.find_first_not_of(" \t");
+    if (first == std::string_view::npos || row[first] == '#') continue;
+    if (boundary > 0) return boundary;
+    content = true;
+  }
+  return 0;
+}
 
 // A bound as written in messages: a plain number, or for a quantity in a readable unit ("30 d", "$1e+03/h").
 std::string Bound(double v, std::optional<Dimension> dim) {
@@ -82,15 +110,15 @@ YamlMap YamlMap::Parse(const std::string& text, const std::string& file) {
   auto name = std::make_shared<const std::string>(file);
   YAML::Node root;
   try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (documents.size() > 1) {
-      // A second document would be read by nothing: say so rather than silently ignore it.
-      throw InputError(file, LineOfNode(documents[1]),
-                       "a second YAML document ('---'); a file holds one document, remove the marker");
-    }
-    if (!documents.empty()) root = documents.front();
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw InputError(file, e.mark.line + 1, fmt::format("YAML syntax: {}", e.msg));
+  }
+  // YAML::Load reads the first document and ignores the rest: a second one would be read by nothing, so it is an
+  // error. (Found by scanning for a document marker at the start of a line after some content; yaml-cpp 0.7's
+  // LoadAll, which would count documents, loops forever on some malformed input.)
+  if (const int line = SecondDocumentLine(text); line > 0) {
+    throw InputError(file, line, "a second YAML document ('---'); a file holds one document, remove the marker");
   }
   if (!root.IsMap()) {
     throw InputError(file, root.IsDefined() && !root.IsNull() ? LineOfNode(root) : 1,

@@ -16,10 +16,10 @@
 #include "fleetsim/energy/datacenter_spec.h"
 #include "fleetsim/reliability/reliability_spec.h"
 #include "fleetsim/scenario/cluster_spec.h"
+#include "fleetsim/scenario/simulation_spec.h"
 #include "fleetsim/scenario/training_spec.h"
 #include "fleetsim/serve/serving_spec.h"
 #include "fleetsim/serve/workload_spec.h"
-#include "fleetsim/simulate/simulation_spec.h"
 
 namespace fleetsim {
 

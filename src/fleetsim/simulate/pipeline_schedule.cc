@@ -36,13 +36,6 @@ std::vector<Pass> OneFOneB(const std::vector<Pass>& forwards, const std::vector<
 
 }  // namespace
 
-const std::vector<std::string>& PipelineScheduleNames() {
-  static const std::vector<std::string> names{"gpipe", "1f1b", "interleaved", "zb-h1"};
-  return names;
-}
-
-std::string PipelineScheduleName(PipelineSchedule s) { return PipelineScheduleNames()[static_cast<size_t>(s)]; }
-
 std::vector<Pass> StageOrder(PipelineSchedule schedule, int stage, int pp, int micro_batches, int chunks) {
   if (schedule != PipelineSchedule::kInterleaved) chunks = 1;
   const std::vector<Pass> forwards = InterleavedSequence(PassKind::kForward, pp, micro_batches, chunks);

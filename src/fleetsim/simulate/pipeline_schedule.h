@@ -10,13 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "fleetsim/scenario/simulation_spec.h"
+
 namespace fleetsim {
-
-enum class PipelineSchedule { kGpipe, kOneFOneB, kInterleaved, kZbH1 };
-
-// "gpipe", "1f1b", "interleaved", "zb-h1".
-const std::vector<std::string>& PipelineScheduleNames();
-std::string PipelineScheduleName(PipelineSchedule s);
 
 // kBackward is the whole backward pass, or under ZB-H1 its input-gradient half; kWeightGrad is ZB-H1's W.
 enum class PassKind : uint8_t { kForward, kBackward, kWeightGrad };

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "fleetsim/estimate/estimator.h"
+#include "fleetsim/planner/estimate_scenario.h"
 #include "fleetsim/reliability/rng.h"
 
 namespace fleetsim {

@@ -1,10 +1,17 @@
-#include "fleetsim/simulate/simulation_spec.h"
+#include "fleetsim/scenario/simulation_spec.h"
 
 #include <fmt/format.h>
 
 #include "fleetsim/core/yaml_map.h"
 
 namespace fleetsim {
+
+const std::vector<std::string>& PipelineScheduleNames() {
+  static const std::vector<std::string> names{"gpipe", "1f1b", "interleaved", "zb-h1"};
+  return names;
+}
+
+std::string PipelineScheduleName(PipelineSchedule s) { return PipelineScheduleNames()[static_cast<size_t>(s)]; }
 
 SimulationSpec ParseSimulationSpec(YamlMap& m, int64_t accelerators) {
   SimulationSpec s;

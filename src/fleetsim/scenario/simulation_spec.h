@@ -6,11 +6,20 @@
 #include <cstdint>
 #include <optional>
 
-#include "fleetsim/simulate/pipeline_schedule.h"
+#include <string>
+#include <vector>
 
 namespace fleetsim {
 
 class YamlMap;
+
+// The pipeline schedules `fleetsim simulate` executes (simulate/pipeline_schedule.h says how each orders its
+// passes): GPipe, 1F1B, interleaved 1F1B, ZB-H1.
+enum class PipelineSchedule { kGpipe, kOneFOneB, kInterleaved, kZbH1 };
+
+// "gpipe", "1f1b", "interleaved", "zb-h1".
+const std::vector<std::string>& PipelineScheduleNames();
+std::string PipelineScheduleName(PipelineSchedule s);
 
 struct StragglerSpec {
   int64_t count = 0;

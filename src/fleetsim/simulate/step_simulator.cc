@@ -67,7 +67,8 @@ class StepRun final : public EventHandler {
       if (!c_.dp_overlap) FlushReductions(st);
       st.activity.compute_end = Seconds(st.compute_end);
       st.activity.end = Seconds(std::max(st.compute_end, st.comm_free));
-      st.activity.waiting = Seconds(st.compute_end - st.activity.compute_busy.value());
+      // Rounding of the engine's nanosecond clock can leave a stage that never waited a hair below zero.
+      st.activity.waiting = Seconds(std::max(0.0, st.compute_end - st.activity.compute_busy.value()));
       pipeline = std::max(pipeline, st.compute_end);
       if (st.activity.end.value() > end) {
         end = st.activity.end.value();

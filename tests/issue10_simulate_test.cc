@@ -151,7 +151,8 @@ TEST(Issue10Simulate, ZeroBubbleAndInterleavingShortenTheBubbleOf1F1B) {
 }
 
 TEST(Issue10Simulate, PerfettoTraceHasOneTrackPerStageAndStream) {
-  const std::string scenario = WriteTempFile("fleetsim_issue10_trace.yaml", Job("{tp: 8, pp: 4, dp: 128, vpp: 1}"));
+  const std::string scenario =
+      WriteTempFile("fleetsim_issue10_trace.yaml", Job("{tp: 8, pp: 4, dp: 128, vpp: 1}"));
   const std::string trace = (std::filesystem::temp_directory_path() / "fleetsim_issue10_trace.json").string();
   const CliRun r = RunFleetsim({"simulate", scenario, "--trace", trace, "--format", "json"});
   ASSERT_EQ(r.code, 0) << r.err;
@@ -161,7 +162,8 @@ TEST(Issue10Simulate, PerfettoTraceHasOneTrackPerStageAndStream) {
   std::set<std::pair<int, int>> used;
   int spans = 0;
   for (const nlohmann::json& e : t.at("traceEvents")) {
-    if (e.at("ph") == "M" && e.at("name") == "thread_name") tracks.insert({e.at("pid").get<int>(), e.at("tid").get<int>()});
+    if (e.at("ph") == "M" && e.at("name") == "thread_name")
+      tracks.insert({e.at("pid").get<int>(), e.at("tid").get<int>()});
     if (e.at("ph") == "X") {
       used.insert({e.at("pid").get<int>(), e.at("tid").get<int>()});
       ++spans;

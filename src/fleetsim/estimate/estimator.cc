@@ -192,13 +192,21 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
     } else {
       // ZeRO-2/3 with sharded accumulation reduce-scatter every micro-batch's gradients during its backward.
       const bool per_micro_batch = plan.zero >= 2 && training_.stack.sharded_gradient_accumulation;
-      b.dp_comm =
-          std::max(Seconds(0), sync(CollectiveOp::kReduceScatter, g) - mb_backward) * (per_micro_batch ? m : 1.0);
+      const Seconds reduce = sync(CollectiveOp::kReduceScatter, g);
       const Seconds gather = sync(CollectiveOp::kAllGather, w);
       if (plan.zero >= 3) {
-        // FSDP gathers the weights for every micro-batch's forward and backward, layer by layer.
-        b.dp_comm += (std::max(Seconds(0), gather - mb_forward) + std::max(Seconds(0), gather - mb_backward)) * m;
+        // FSDP gathers the weights for every micro-batch's forward and backward, layer by layer. The gathers and
+        // the reductions share the data-parallel links, one after another: a backward must hide its gather and,
+        // with sharded accumulation, its reduce-scatter too; a final reduction competes with the last backward's
+        // gather. (The step simulator executes exactly this; docs/simulate.md.)
+        const Seconds backward_load = gather + (per_micro_batch ? reduce : Seconds(0));
+        b.dp_comm =
+            (std::max(Seconds(0), gather - mb_forward) + std::max(Seconds(0), backward_load - mb_backward)) * m;
+        if (!per_micro_batch) {
+          b.dp_comm += std::max(Seconds(0), reduce - std::max(Seconds(0), mb_backward - gather));
+        }
       } else {
+        b.dp_comm = std::max(Seconds(0), reduce - mb_backward) * (per_micro_batch ? m : 1.0);
         b.dp_comm += std::max(Seconds(0), gather - mb_forward);
       }
     }

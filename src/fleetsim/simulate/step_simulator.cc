@@ -222,9 +222,10 @@ class StepRun final : public EventHandler {
     st.running = pass;
     st.running_start = now;
     st.activity.compute_busy += duration;
-    if (c_.gather_every_micro_batch && c_.dp_gather > Seconds(0) && pass.kind != PassKind::kWeightGrad) {
-      // FSDP prefetches the next pass's parameters while this one runs.
-      st.next_gather_done = Communicate(st, now, Gather(), false, pass.chunk);
+    if (c_.gather_every_micro_batch && c_.dp_gather > Seconds(0) && pass.kind != PassKind::kWeightGrad &&
+        st.next < st.order.size()) {
+      // FSDP prefetches the next pass's parameters while this one runs (the last pass has none to fetch).
+      st.next_gather_done = Communicate(st, now, Gather(), false, st.order[st.next].chunk);
     }
     Record(s, 0, pass, false, now, duration.value());
     engine_.Schedule(SimTime::FromSeconds(Seconds(now + duration.value())), this, Encode(kPassDone, s));

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 #include "cli_test_util.h"
@@ -281,6 +282,30 @@ TEST(Issue11, ACpuServerServesLlama2_7b) {
     EXPECT_GT(j["tpot_s"]["p50"].get<double>(), 0.010) << cpu;
     EXPECT_LT(j["tpot_s"]["p50"].get<double>(), 0.200) << cpu;
     EXPECT_TRUE(j["usd_per_million_tokens"].is_number()) << cpu;
+  }
+}
+
+}  // namespace
+}  // namespace fleetsim
+
+namespace fleetsim {
+namespace {
+
+// Issue 11 item 6: the demo's serving part, Llama 3 70B at 2,000 requests/s on seven fleets.
+TEST(Issue11Demo, TheDemoServesLlama3On7FleetsUnderTheSlo) {
+  const testing::CliRun r = testing::RunFleetsim({"demo", "--format", "json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.at("serving").size(), 7u);
+  std::set<std::string> chips;
+  for (const nlohmann::json& f : j.at("serving")) {
+    chips.insert(f.at("accelerator").get<std::string>());
+    EXPECT_GT(f.at("max_rate_under_slo_per_node_per_s").get<double>(), 0.0) << f.dump();
+    EXPECT_GE(f.at("nodes").get<int64_t>() * f.at("max_rate_under_slo_per_node_per_s").get<double>(), 2000.0);
+    EXPECT_GT(f.at("facility_power_w").get<double>(), 0.0);
+  }
+  for (const char* id : {"h100", "gb200", "mi300x", "tpu-v6e", "trn2", "inf2", "xeon-6-amx"}) {
+    EXPECT_TRUE(chips.count(id)) << id;
   }
 }
 

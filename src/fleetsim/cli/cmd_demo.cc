@@ -3,6 +3,8 @@
 // plan search finds; the scenarios are data/demo/*.yaml, compiled into the binary.
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -12,6 +14,7 @@
 #include "fleetsim/report/step_report.h"
 #include "fleetsim/report/table.h"
 #include "fleetsim/search/plan_search.h"
+#include "fleetsim/serve/serve_run.h"
 
 namespace fleetsim {
 namespace {
@@ -39,6 +42,47 @@ FleetRow RunFleet(const EmbeddedFile& file, const Catalog& catalog) {
   return row;
 }
 
+// The serving part: each data/demo-serve/ scenario is one node (or rack) of a fleet serving Llama 3 70B; the
+// highest Poisson rate it sustains under the SLO sets how many nodes a target load needs.
+constexpr double kServingTargetPerS = 2000.0;
+
+struct ServingRow {
+  Scenario scenario;
+  ServeResult result;
+  double rate_per_node = 0;  // requests/s under the SLO
+  int64_t nodes = 0;         // for the target load; 0 when no rate meets the SLO
+};
+
+ServingRow RunServingFleet(const EmbeddedFile& file, const Catalog& catalog) {
+  ServingRow row{Scenario::Parse(std::string(file.content), std::string(file.path), {}, catalog), {}, 0, 0};
+  row.result = EvaluateServing(row.scenario);
+  row.rate_per_node = row.result.max_rate_under_slo_per_s.value_or(0.0);
+  if (row.rate_per_node > 0) {
+    row.nodes = static_cast<int64_t>(std::ceil(kServingTargetPerS / row.rate_per_node));
+  }
+  return row;
+}
+
+nlohmann::json ServingJson(const ServingRow& r) {
+  const int64_t devices = r.nodes * r.scenario.cluster.count;
+  const double tokens_per_device =
+      r.result.metrics.output_tokens_per_s / static_cast<double>(r.scenario.cluster.count);
+  return {{"fleet", r.scenario.name},
+          {"accelerator", r.scenario.cluster.accelerator.id},
+          {"devices_per_node", r.scenario.cluster.count},
+          {"precision", PrecisionName(r.scenario.serving->precision)},
+          {"tp", r.scenario.serving->tp},
+          {"max_rate_under_slo_per_node_per_s", r.rate_per_node},
+          {"target_rate_per_s", kServingTargetPerS},
+          {"nodes", r.nodes},
+          {"devices", devices},
+          {"output_tokens_per_s_per_device", tokens_per_device},
+          {"facility_power_w", r.result.facility_power_w * static_cast<double>(r.nodes)},
+          {"usd_per_million_tokens",
+           r.result.usd_per_million_tokens ? nlohmann::json(*r.result.usd_per_million_tokens) : nlohmann::json()},
+          {"calibrated", r.scenario.cluster.accelerator.efficiency.calibrated()}};
+}
+
 }  // namespace
 
 Command AddDemoCommand(CLI::App& root) {
@@ -51,6 +95,10 @@ Command AddDemoCommand(CLI::App& root) {
     std::vector<FleetRow> rows;
     for (const EmbeddedFile& f : EmbeddedFiles()) {
       if (f.path.starts_with("data/demo/")) rows.push_back(RunFleet(f, *catalog));
+    }
+    std::vector<ServingRow> serving;
+    for (const EmbeddedFile& f : EmbeddedFiles()) {
+      if (f.path.starts_with("data/demo-serve/")) serving.push_back(RunServingFleet(f, *catalog));
     }
     if (options->Format() == OutputFormat::kJson) {
       nlohmann::json fleets = nlohmann::json::array();
@@ -70,8 +118,14 @@ Command AddDemoCommand(CLI::App& root) {
             c.usd_per_million_tokens ? nlohmann::json(*c.usd_per_million_tokens) : nlohmann::json();
         fleets.push_back(j);
       }
+      nlohmann::json serve = nlohmann::json::array();
+      for (const ServingRow& r : serving) serve.push_back(ServingJson(r));
       out << nlohmann::json{{"workload", "llama3-405b, 15.6T tokens, seq 8192, 2048 sequences per step"},
-                            {"fleets", fleets}}
+                            {"fleets", fleets},
+                            {"serving_workload",
+                             "llama3-70b, MLPerf Llama 2 70B request mix, p99 TTFT 2 s, p99 TPOT 200 ms, 2000 "
+                             "requests/s"},
+                            {"serving", serve}}
                  .dump(2)
           << "\n";
       return 0;
@@ -118,6 +172,32 @@ Command AddDemoCommand(CLI::App& root) {
            "= "
            "no public price):\n\n";
     out << money.RenderText();
+    Table serve({"serving fleet (one node)", "copy", "req/s per node", "nodes for 2,000/s", "chips",
+                 "out tok/s/chip", "facility MW", "$/M out tokens"});
+    for (const ServingRow& r : serving) {
+      const nlohmann::json j = ServingJson(r);
+      serve.AddRow({r.scenario.name,
+                    fmt::format("tp{} {}", r.scenario.serving->tp, PrecisionName(r.scenario.serving->precision)),
+                    fmt::format("{:.1f}", r.rate_per_node), r.nodes > 0 ? std::to_string(r.nodes) : "SLO not met",
+                    r.nodes > 0 ? std::to_string(j["devices"].get<int64_t>()) : "-",
+                    fmt::format("{:.0f}", j["output_tokens_per_s_per_device"].get<double>()),
+                    r.nodes > 0 ? fmt::format("{:.2f}", j["facility_power_w"].get<double>() / 1e6) : "-",
+                    r.result.usd_per_million_tokens ? fmt::format("${:.3f}", *r.result.usd_per_million_tokens)
+                                                    : "- (no price)"});
+    }
+    out << "\nServing Llama 3 70B at 2,000 requests/s (MLPerf Llama 2 70B request mix; SLO p99 TTFT 2 s, p99 TPOT "
+           "200 ms): each node's highest Poisson rate under the SLO (`load: max-under-slo`), the nodes that load "
+           "needs, their facility power and the cost per million output tokens on each chip's cost basis (owned "
+           "or cloud, "
+           "as above; no price: none in the catalog) "
+           "(data/demo-serve/*.yaml; `fleetsim serve <scenario>` for one):\n\n";
+    out << serve.RenderText();
+    for (const ServingRow& r : serving) {
+      if (!r.scenario.cluster.accelerator.efficiency.calibrated()) {
+        out << fmt::format("uncalibrated for serving: {} borrows {}'s figures\n",
+                           r.scenario.cluster.accelerator.id, r.scenario.cluster.accelerator.efficiency.relative);
+      }
+    }
     out << "\nPlans: tp/pp/dp/cp = tensor/pipeline/data/context parallel, vpp = interleaved stages, mb = "
            "micro-batch, then recomputation and ZeRO stage.\n"
            "Scenarios: data/demo/*.yaml. Details of one fleet: fleetsim estimate <scenario.yaml>.\n";

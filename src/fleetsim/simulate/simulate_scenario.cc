@@ -42,8 +42,7 @@ std::vector<std::vector<double>> StragglerPatterns(const StragglerSpec& spec, co
 
 // The simulated step in the estimate's terms: the stage that ended last sets the breakdown (its passes, split
 // into compute and the exposed communication they contain; its waits; its collectives after the last pass).
-StepResult ToStepResult(const StepResult& estimate, const StepSimulation& sim, const PipelineCosts& costs,
-                        const Plan& plan) {
+StepResult ToStepResult(const StepResult& estimate, const StepSimulation& sim, const PipelineCosts& costs) {
   StepResult r = estimate;
   const StageActivity& crit = sim.stages[static_cast<size_t>(sim.critical_stage)];
   const double passes = static_cast<double>(crit.layers) * static_cast<double>(costs.micro_batches);
@@ -64,7 +63,6 @@ StepResult ToStepResult(const StepResult& estimate, const StepSimulation& sim, c
   r.mfu = estimate.mfu * scale;
   r.hfu = estimate.hfu * scale;
   if (estimate.time_to_train) r.time_to_train = *estimate.time_to_train / scale;
-  (void)plan;
   return r;
 }
 
@@ -97,7 +95,7 @@ ScenarioSimulation SimulateScenario(const Scenario& scenario, const SimulateOpti
     if (first || sim.step_time > out.step.step_time) out.step = std::move(sim);
     first = false;
   }
-  out.simulated = ToStepResult(out.estimate, out.step, costs, plan);
+  out.simulated = ToStepResult(out.estimate, out.step, costs);
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

@@ -189,6 +189,17 @@ TEST(Issue10Simulate, SameInputsSameOutput) {
   EXPECT_EQ(a.out, b.out);
 }
 
+TEST(Issue10Simulate, AStepTooLongToSimulateIsRefusedBeforeItStarts) {
+  const std::string path =
+      WriteTempFile("fleetsim_issue10_huge.yaml",
+                    "name: huge\ncluster: {accelerator: h100, count: 64}\nmodel: llama3-8b\ntraining:\n"
+                    "  seq_len: 4096\n  global_batch: 1000000\n  micro_batch: 1\n"
+                    "  parallelism: {tp: 8, pp: 8, dp: 1, vpp: 1}\n  recompute: none\n  zero: 1\n");
+  const CliRun r = RunFleetsim({"simulate", path});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err.rfind(path + ": error: simulate: the step has", 0), 0u) << r.err;
+}
+
 TEST(Issue10Simulate, BadSimulationSectionIsAFileLineError) {
   const std::string path = WriteTempFile("fleetsim_issue10_bad.yaml",
                                          Job("{tp: 8, pp: 1, dp: 512}", "simulation: {schedule: zigzag}\n"));

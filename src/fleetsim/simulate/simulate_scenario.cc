@@ -1,16 +1,22 @@
 #include "fleetsim/simulate/simulate_scenario.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
 
+#include "fleetsim/core/error.h"
 #include "fleetsim/estimate/estimator.h"
 #include "fleetsim/planner/estimate_scenario.h"
 #include "fleetsim/reliability/rng.h"
 
 namespace fleetsim {
 namespace {
+
+// About a second of engine time and a few hundred MB: beyond any real training step's schedule.
+constexpr double kMaxPasses = 1e7;
 
 // The stage slowdowns of every data-parallel replica that holds a straggler: `count` distinct devices drawn with
 // the seed, ranks laid out pipeline-outermost (stage = rank / devices per stage, replica = the data-parallel
@@ -81,6 +87,16 @@ ScenarioSimulation SimulateScenario(const Scenario& scenario, const SimulateOpti
   const PipelineCosts costs = estimator.Pipeline(plan);
   const SimulationSpec spec = scenario.simulation.value_or(SimulationSpec{});
 
+  // Every pass of every stage's representative is an event or two: bound the work before starting it.
+  const int chunks_per_stage = plan.vpp > 1 ? plan.vpp : 1;
+  const double passes = 2.0 * static_cast<double>(plan.pp) * static_cast<double>(costs.micro_batches) *
+                        static_cast<double>(chunks_per_stage);
+  if (passes > kMaxPasses) {
+    throw InputError(scenario.file, 0,
+                     fmt::format("simulate: the step has {:.3g} passes (2 x {} stages x {} micro-batches x {} "
+                                 "chunks); at most {:.0e} are simulated (raise micro_batch or lower global_batch)",
+                                 passes, plan.pp, costs.micro_batches, chunks_per_stage, kMaxPasses));
+  }
   StepSimulationOptions o;
   o.schedule = options.schedule ? *options.schedule : spec.schedule ? *spec.schedule : DefaultSchedule(plan);
   o.record_spans = options.record_spans;

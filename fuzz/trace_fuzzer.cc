@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::vector<fleetsim::Request> requests = fleetsim::ParseRequestTrace(text, "fuzz.csv");
     double last = 0.0;
     for (const fleetsim::Request& r : requests) {
-      if (!std::isfinite(r.arrival_s) || r.arrival_s < last || r.arrival_s > 366.0 * 86400.0) std::abort();
+      if (!std::isfinite(r.arrival_s) || r.arrival_s < last || r.arrival_s > fleetsim::kMaxArrivalSpanS)
+        std::abort();
       if (r.input_tokens < 1 || r.output_tokens < 1 || r.input_tokens > 10'000'000) std::abort();
       last = r.arrival_s;
     }

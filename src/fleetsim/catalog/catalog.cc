@@ -54,6 +54,18 @@ void ParseEntries(YamlMap& root, const std::string& key, std::vector<T>& out, Pa
   }
 }
 
+// The top-level sections the catalog reads; a data file with none of them belongs to another module.
+const std::vector<std::string>& CatalogSections() {
+  static const std::vector<std::string> sections{"accelerators", "nodes",  "fabrics",
+                                                 "models",       "stacks", "calibration"};
+  return sections;
+}
+
+bool HasCatalogSection(YamlMap& root) {
+  return std::any_of(CatalogSections().begin(), CatalogSections().end(),
+                     [&](const std::string& s) { return root.Has(s); });
+}
+
 }  // namespace
 
 const Catalog& Catalog::BuiltIn() {
@@ -76,9 +88,8 @@ Catalog Catalog::WithOverlayText(const std::string& text, const std::string& pat
   // FromTexts passes over files without catalog sections (they belong to other modules); an overlay is read for
   // nothing else, so one without them is a mistake (a misspelt section, the wrong file) and is said so.
   YamlMap root = YamlMap::Parse(files.back().second, path);
-  if (!root.Has("accelerators") && !root.Has("nodes") && !root.Has("fabrics") && !root.Has("models") &&
-      !root.Has("stacks") && !root.Has("calibration")) {
-    const std::vector<std::string> sections{"accelerators", "nodes", "fabrics", "models", "stacks", "calibration"};
+  if (!HasCatalogSection(root)) {
+    const std::vector<std::string>& sections = CatalogSections();
     std::string first_key;
     if (root.node().size() > 0) first_key = root.node().begin()->first.Scalar();
     throw InputError(path, root.line(),
@@ -96,9 +107,7 @@ Catalog Catalog::FromTexts(const std::vector<std::pair<std::string, std::string>
   for (const auto& [name, text] : files) {
     YamlMap root = YamlMap::Parse(text, name);
     // Data files of other modules (failure rates, datacenter defaults) are theirs to read.
-    const bool ours = root.Has("accelerators") || root.Has("nodes") || root.Has("fabrics") || root.Has("models") ||
-                      root.Has("stacks") || root.Has("calibration");
-    if (!ours) continue;
+    if (!HasCatalogSection(root)) continue;
     if (root.Has("calibration")) {
       calibration.emplace_back(name, text);
       root.Map("calibration");

@@ -49,8 +49,11 @@ constexpr double kServingTargetPerS = 2000.0;
 struct ServingRow {
   Scenario scenario;
   ServeResult result;
-  double rate_per_node = 0;  // requests/s under the SLO
-  int64_t nodes = 0;         // for the target load; 0 when no rate meets the SLO
+  double rate_per_node = 0;      // requests/s under the SLO
+  int64_t nodes = 0;             // for the target load; 0 when no rate meets the SLO
+  int64_t devices = 0;           // in those nodes
+  double tokens_per_device = 0;  // output tokens/s per device at that rate
+  double facility_power_w = 0;   // of those nodes
 };
 
 ServingRow RunServingFleet(const EmbeddedFile& file, const Catalog& catalog) {
@@ -60,13 +63,13 @@ ServingRow RunServingFleet(const EmbeddedFile& file, const Catalog& catalog) {
   if (row.rate_per_node > 0) {
     row.nodes = static_cast<int64_t>(std::ceil(kServingTargetPerS / row.rate_per_node));
   }
+  row.devices = row.nodes * row.scenario.cluster.count;
+  row.tokens_per_device = row.result.metrics.output_tokens_per_s / static_cast<double>(row.scenario.cluster.count);
+  row.facility_power_w = row.result.facility_power_w * static_cast<double>(row.nodes);
   return row;
 }
 
 nlohmann::json ServingJson(const ServingRow& r) {
-  const int64_t devices = r.nodes * r.scenario.cluster.count;
-  const double tokens_per_device =
-      r.result.metrics.output_tokens_per_s / static_cast<double>(r.scenario.cluster.count);
   return {{"fleet", r.scenario.name},
           {"accelerator", r.scenario.cluster.accelerator.id},
           {"devices_per_node", r.scenario.cluster.count},
@@ -75,9 +78,9 @@ nlohmann::json ServingJson(const ServingRow& r) {
           {"max_rate_under_slo_per_node_per_s", r.rate_per_node},
           {"target_rate_per_s", kServingTargetPerS},
           {"nodes", r.nodes},
-          {"devices", devices},
-          {"output_tokens_per_s_per_device", tokens_per_device},
-          {"facility_power_w", r.result.facility_power_w * static_cast<double>(r.nodes)},
+          {"devices", r.devices},
+          {"output_tokens_per_s_per_device", r.tokens_per_device},
+          {"facility_power_w", r.facility_power_w},
           {"usd_per_million_tokens",
            r.result.usd_per_million_tokens ? nlohmann::json(*r.result.usd_per_million_tokens) : nlohmann::json()},
           {"calibrated", r.scenario.cluster.accelerator.efficiency.calibrated()}};
@@ -175,13 +178,11 @@ Command AddDemoCommand(CLI::App& root) {
     Table serve({"serving fleet (one node)", "copy", "req/s per node", "nodes for 2,000/s", "chips",
                  "out tok/s/chip", "facility MW", "$/M out tokens"});
     for (const ServingRow& r : serving) {
-      const nlohmann::json j = ServingJson(r);
       serve.AddRow({r.scenario.name,
                     fmt::format("tp{} {}", r.scenario.serving->tp, PrecisionName(r.scenario.serving->precision)),
                     fmt::format("{:.1f}", r.rate_per_node), r.nodes > 0 ? std::to_string(r.nodes) : "SLO not met",
-                    r.nodes > 0 ? std::to_string(j["devices"].get<int64_t>()) : "-",
-                    fmt::format("{:.0f}", j["output_tokens_per_s_per_device"].get<double>()),
-                    r.nodes > 0 ? fmt::format("{:.2f}", j["facility_power_w"].get<double>() / 1e6) : "-",
+                    r.nodes > 0 ? std::to_string(r.devices) : "-", fmt::format("{:.0f}", r.tokens_per_device),
+                    r.nodes > 0 ? fmt::format("{:.2f}", r.facility_power_w / 1e6) : "-",
                     r.result.usd_per_million_tokens ? fmt::format("${:.3f}", *r.result.usd_per_million_tokens)
                                                     : "- (no price)"});
     }

@@ -8,7 +8,6 @@
 #include <ostream>
 
 #include "fleetsim/cli/command.h"
-#include "fleetsim/estimate/estimator.h"
 #include "fleetsim/report/step_report.h"
 #include "fleetsim/report/table.h"
 #include "fleetsim/simulate/perfetto_trace.h"
@@ -73,11 +72,7 @@ int Run(const SimulateCliOptions& o, std::ostream& out) {
     }
   }
   const ScenarioSimulation r = SimulateScenario(s, options);
-  if (!o.trace.empty()) {
-    const Estimator estimator(s.model, s.cluster, s.training);
-    WriteOutputFile(o.trace,
-                    ChromeTrace(r.step, r.simulated.plan, estimator.Pipeline(r.simulated.plan)).dump() + "\n");
-  }
+  if (!o.trace.empty()) WriteOutputFile(o.trace, ChromeTrace(r.step, r.simulated.plan, r.costs).dump() + "\n");
   // Host time is the one figure that differs from run to run: it goes to stderr, stdout stays reproducible.
   std::cerr << fmt::format("simulate: {} events in {:.3f} s of host time\n", r.step.events, r.wall_s);
   switch (o.common.Format()) {

@@ -331,37 +331,41 @@ int64_t DomainsPerSite(const Ctx& c) {
   return first;
 }
 
-// Rail rings inside each site: ring (site s, rail j) joins member j of every domain of site s; `op`'s steps on a
-// buffer of c.size / m per rail. Sites' fabrics are disjoint, so their rings run at once without meeting.
-Phase SiteRingStep(const Ctx& c, int64_t per_site, CollectiveOp op) {
+// Rail rings over the group's domains, which `c.domains` lists site by site. Inside sites: ring (site s, rail j)
+// joins member j of every domain of site s. Across sites: ring (k, j) joins member j of the k-th domain of every
+// site.
+std::vector<std::vector<int64_t>> RailRings(const Ctx& c, int64_t per_site, bool across_sites) {
   const auto m = static_cast<int64_t>(c.domains.begin()->second.size());
   const auto sites = static_cast<int64_t>(c.domains.size()) / per_site;
-  std::vector<std::vector<int64_t>> rings(static_cast<size_t>(sites * m));
+  std::vector<std::vector<int64_t>> rings(static_cast<size_t>((across_sites ? per_site : sites) * m));
   int64_t k = 0;
   for (const auto& [dom, members] : c.domains) {
-    const int64_t s = k++ / per_site;
+    const int64_t ring_group = across_sites ? k % per_site : k / per_site;
+    ++k;
     for (int64_t j = 0; j < m; ++j)
-      rings[static_cast<size_t>(s * m + j)].push_back(members[static_cast<size_t>(j)]);
+      rings[static_cast<size_t>(ring_group * m + j)].push_back(members[static_cast<size_t>(j)]);
   }
-  const double chunk = c.size / static_cast<double>(m * per_site);
-  return RingStep(rings, chunk, op == CollectiveOp::kAllReduce ? 2 * (per_site - 1) : per_site - 1, false);
+  return rings;
 }
 
-// Rings across sites: ring (k, j) joins member j of the k-th domain of every site, on the shard that rank holds
-// after the reductions inside its site (c.size / (m x per_site)); the only phase whose transfers cross the WAN,
-// with 2(S-1) steps for all-reduce and S-1 otherwise over S sites.
+// Rail rings inside each site: `op`'s steps on a buffer of c.size / m per rail. Sites' fabrics are disjoint, so
+// their rings run at once without meeting.
+Phase SiteRingStep(const Ctx& c, int64_t per_site, CollectiveOp op) {
+  const auto m = static_cast<int64_t>(c.domains.begin()->second.size());
+  const double chunk = c.size / static_cast<double>(m * per_site);
+  return RingStep(RailRings(c, per_site, false), chunk,
+                  op == CollectiveOp::kAllReduce ? 2 * (per_site - 1) : per_site - 1, false);
+}
+
+// Rings across sites, on the shard that rank holds after the reductions inside its site (c.size / (m x
+// per_site)); the only phase whose transfers cross the WAN, with 2(S-1) steps for all-reduce and S-1 otherwise
+// over S sites.
 Phase WanRingStep(const Ctx& c, int64_t per_site, CollectiveOp op) {
   const auto m = static_cast<int64_t>(c.domains.begin()->second.size());
   const auto sites = static_cast<int64_t>(c.domains.size()) / per_site;
-  std::vector<std::vector<int64_t>> rings(static_cast<size_t>(per_site * m));
-  int64_t k = 0;
-  for (const auto& [dom, members] : c.domains) {
-    const int64_t local = k++ % per_site;
-    for (int64_t j = 0; j < m; ++j)
-      rings[static_cast<size_t>(local * m + j)].push_back(members[static_cast<size_t>(j)]);
-  }
   const double chunk = c.size / static_cast<double>(m * per_site * sites);
-  return RingStep(rings, chunk, op == CollectiveOp::kAllReduce ? 2 * (sites - 1) : sites - 1, false);
+  return RingStep(RailRings(c, per_site, true), chunk,
+                  op == CollectiveOp::kAllReduce ? 2 * (sites - 1) : sites - 1, false);
 }
 
 // Hierarchical across sites, NCCL-style: reduce-scatter inside each domain, then across the domains of each site,

@@ -15,8 +15,6 @@ namespace fleetsim {
 namespace {
 
 constexpr std::uintmax_t kMaxTraceBytes = std::uintmax_t{256} << 20;
-// Longest stretch of time a trace may cover (a leap year): beyond it a replay is not a serving question.
-constexpr double kMaxTraceSpanS = 366.0 * 86400.0;
 
 // Box-Muller on the project's reproducible uniforms (std::normal_distribution differs between libraries).
 double StandardNormal(Rng& rng) {
@@ -167,7 +165,7 @@ std::vector<Request> ParseRequestTrace(const std::string& text, const std::strin
     if (!out.empty() && t < last) {
       throw InputError(file, line, "TIMESTAMP earlier than the row before; the trace must be in time order");
     }
-    if (t - first > kMaxTraceSpanS) {
+    if (t - first > kMaxArrivalSpanS) {
       throw InputError(file, line,
                        fmt::format("TIMESTAMP {:.0f} days after the first row; a trace may span at most 366 days",
                                    (t - first) / 86400.0));

@@ -14,8 +14,6 @@ namespace {
 
 // Longest prompt or output a request may ask for: 10M tokens, beyond any model's context window.
 constexpr double kMaxTokens = 1e7;
-// Longest stretch over which requests may arrive (a leap year), as for a replayed trace.
-constexpr double kMaxArrivalSpanS = 366.0 * 86400.0;
 
 // `input_tokens: 128`, or `{mean: 300, max: 1024, min: 1, distribution: lognormal, sigma: 0.8}`.
 LengthSpec ParseLength(YamlMap& m, const std::string& key, LengthSpec length) {

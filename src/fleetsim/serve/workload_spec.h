@@ -12,6 +12,9 @@ namespace fleetsim {
 
 class YamlMap;
 
+// Longest stretch over which requests may arrive, generated or replayed from a trace (a leap year).
+inline constexpr double kMaxArrivalSpanS = 366.0 * 86400.0;
+
 enum class LengthDistribution { kFixed, kUniform, kLognormal };
 
 // One length (prompt or output tokens): `mean` for fixed; uniform over [min, max] with that mean; lognormal with

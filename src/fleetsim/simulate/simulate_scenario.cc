@@ -84,7 +84,8 @@ ScenarioSimulation SimulateScenario(const Scenario& scenario, const SimulateOpti
   out.estimate = EstimateScenario(scenario);
   const Plan& plan = out.estimate.plan;
   const Estimator estimator(scenario.model, scenario.cluster, scenario.training);
-  const PipelineCosts costs = estimator.Pipeline(plan);
+  out.costs = estimator.Pipeline(plan);
+  const PipelineCosts& costs = out.costs;
   const SimulationSpec spec = scenario.simulation.value_or(SimulationSpec{});
 
   // Every pass of every stage's representative is an event or two: bound the work before starting it.

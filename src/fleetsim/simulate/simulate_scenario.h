@@ -17,6 +17,7 @@ struct ScenarioSimulation {
   StepResult estimate;   // the analytical executor on the same plan
   StepResult simulated;  // the simulated step, in the estimate's keys
   StepSimulation step;   // of the slowest replica (the one every replica waits for)
+  PipelineCosts costs;   // what the passes and collectives cost (the trace reads sizes from them)
   int64_t stragglers = 0;
   int slow_replicas_simulated = 0;  // distinct pipelines with a straggler, each simulated
   double wall_s = 0;                // host time the simulation took

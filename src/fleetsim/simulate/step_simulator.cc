@@ -40,14 +40,14 @@ class StepRun final : public EventHandler {
     for (int mb = 0; mb < m_; ++mb) stages_[0].forward_ready[Slot(mb, 0)] = 0.0;
     // The parameters updated by the last step are gathered first (ZeRO >= 1), one chunk after another.
     // Under ZeRO-3 each pass gathers its own, the first one now and each next one while the previous runs.
-    for (Stage& st : stages_) {
-      if (c_.dp_gather <= Seconds(0)) break;
+    for (int s = 0; s < pp_ && c_.dp_gather > Seconds(0); ++s) {
+      Stage& st = stages_[static_cast<size_t>(s)];
       if (c_.gather_every_micro_batch) {
-        st.next_gather_done = Communicate(st, 0.0, Gather(), false, 0);
+        st.next_gather_done = Communicate(s, 0.0, Gather(), false, 0);
         continue;
       }
       for (int ch = 0; ch < chunks_; ++ch) {
-        st.gather_done[static_cast<size_t>(ch)] = Communicate(st, 0.0, Gather(), false, ch);
+        st.gather_done[static_cast<size_t>(ch)] = Communicate(s, 0.0, Gather(), false, ch);
       }
     }
   }
@@ -58,18 +58,17 @@ class StepRun final : public EventHandler {
     StepSimulation out;
     out.schedule = options_.schedule;
     out.events = engine_.events_run();
-    double pipeline = 0.0, end = 0.0, busiest = 0.0;
+    double end = 0.0, busiest = 0.0;
     for (int s = 0; s < pp_; ++s) {
       Stage& st = stages_[static_cast<size_t>(s)];
       if (st.next < st.order.size() || !st.pending_w.empty()) {
         throw InternalError("pipeline schedule stalled: stage " + std::to_string(s) + " could not run its passes");
       }
-      if (!c_.dp_overlap) FlushReductions(st);
+      if (!c_.dp_overlap) FlushReductions(s);
       st.activity.compute_end = Seconds(st.compute_end);
       st.activity.end = Seconds(std::max(st.compute_end, st.comm_free));
       // Rounding of the engine's nanosecond clock can leave a stage that never waited a hair below zero.
       st.activity.waiting = Seconds(std::max(0.0, st.compute_end - st.activity.compute_busy.value()));
-      pipeline = std::max(pipeline, st.compute_end);
       if (st.activity.end.value() > end) {
         end = st.activity.end.value();
         out.critical_stage = s;
@@ -77,8 +76,6 @@ class StepRun final : public EventHandler {
       busiest = std::max(busiest, st.activity.compute_busy.value());
       out.stages.push_back(st.activity);
     }
-    out.pipeline_time = Seconds(pipeline);
-    out.dp_tail = Seconds(end - pipeline);
     out.optimizer = c_.optimizer;
     out.sync_wait = Seconds(busiest * c_.sync_jitter);
     out.step_time = Seconds(end) + out.optimizer + out.sync_wait;
@@ -113,7 +110,6 @@ class StepRun final : public EventHandler {
     double slow = 1.0;
     bool busy = false;
     Pass running;
-    double running_start = 0;
     double free_at = 0;  // a blocking send may hold the stream after a pass
     double compute_end = 0;
     double comm_free = 0;
@@ -151,12 +147,12 @@ class StepRun final : public EventHandler {
 
   // Queues a collective on the stage's communication stream (first come, first served) no earlier than
   // `earliest`; returns when it ends.
-  double Communicate(Stage& st, double earliest, Seconds duration, bool reduce, int chunk) {
+  double Communicate(int s, double earliest, Seconds duration, bool reduce, int chunk) {
+    Stage& st = stages_[static_cast<size_t>(s)];
     const double start = std::max(earliest, st.comm_free);
     st.comm_free = start + duration.value();
     st.activity.comm_busy += duration;
-    Record(static_cast<int>(&st - stages_.data()), 1, {PassKind::kForward, -1, chunk}, reduce, start,
-           duration.value());
+    Record(s, 1, {PassKind::kForward, -1, chunk}, reduce, start, duration.value());
     return st.comm_free;
   }
 
@@ -220,12 +216,11 @@ class StepRun final : public EventHandler {
     const Seconds duration = Duration(s, pass);
     st.busy = true;
     st.running = pass;
-    st.running_start = now;
     st.activity.compute_busy += duration;
     if (c_.gather_every_micro_batch && c_.dp_gather > Seconds(0) && pass.kind != PassKind::kWeightGrad &&
         st.next < st.order.size()) {
       // FSDP prefetches the next pass's parameters while this one runs (the last pass has none to fetch).
-      st.next_gather_done = Communicate(st, now, Gather(), false, st.order[st.next].chunk);
+      st.next_gather_done = Communicate(s, now, Gather(), false, st.order[st.next].chunk);
     }
     Record(s, 0, pass, false, now, duration.value());
     engine_.Schedule(SimTime::FromSeconds(Seconds(now + duration.value())), this, Encode(kPassDone, s));
@@ -267,38 +262,38 @@ class StepRun final : public EventHandler {
         if (zb_) {
           st.pending_w.push_back({PassKind::kWeightGrad, p.micro_batch, p.chunk});
         } else {
-          GradientsDone(st, p, now);
+          GradientsDone(s, st, p, now);
         }
         break;
       case PassKind::kWeightGrad:
-        GradientsDone(st, p, now);
+        GradientsDone(s, st, p, now);
         break;
     }
   }
 
   // A micro-batch's gradients of one chunk are complete: reduce them now (ZeRO-2/3 with sharded accumulation),
   // or once every micro-batch's are, layer by layer from the start of the last backward's final layer.
-  void GradientsDone(Stage& st, const Pass& p, double now) {
+  void GradientsDone(int s, Stage& st, const Pass& p, double now) {
     if (c_.dp_reduce <= Seconds(0)) return;
-    const int s = static_cast<int>(&st - stages_.data());
     const double layers = static_cast<double>(ChunkLayers(s));
     const double earliest = now - Duration(s, p).value() * (layers - 1.0) / layers;
     if (c_.reduce_every_micro_batch) {
-      Communicate(st, earliest, Reduce(), true, p.chunk);
+      Communicate(s, earliest, Reduce(), true, p.chunk);
       return;
     }
     if (--st.pending_grads[static_cast<size_t>(p.chunk)] > 0) return;
     if (c_.dp_overlap) {
-      Communicate(st, earliest, Reduce(), true, p.chunk);
+      Communicate(s, earliest, Reduce(), true, p.chunk);
     } else {
       st.deferred_reductions.push_back({earliest, p.chunk});
     }
   }
 
   // Without dp_overlap the stack reduces once the stage's backward is over.
-  void FlushReductions(Stage& st) {
+  void FlushReductions(int s) {
+    Stage& st = stages_[static_cast<size_t>(s)];
     for (const auto& [earliest, chunk] : st.deferred_reductions) {
-      Communicate(st, std::max(earliest, st.compute_end), Reduce(), true, chunk);
+      Communicate(s, std::max(earliest, st.compute_end), Reduce(), true, chunk);
     }
     st.deferred_reductions.clear();
   }

@@ -56,9 +56,7 @@ struct SimSpan {
 
 struct StepSimulation {
   PipelineSchedule schedule = PipelineSchedule::kOneFOneB;
-  Seconds step_time;      // pipeline + exposed data-parallel tail + optimizer + synchronisation wait
-  Seconds pipeline_time;  // the last pass of any stage ended
-  Seconds dp_tail;        // data-parallel collectives still running after the last pass
+  Seconds step_time;  // pipeline + exposed data-parallel tail + optimizer + synchronisation wait
   Seconds optimizer;
   Seconds sync_wait;
   int critical_stage = 0;  // the stage whose work ended last

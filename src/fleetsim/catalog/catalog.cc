@@ -68,12 +68,23 @@ bool HasCatalogSection(YamlMap& root) {
 
 }  // namespace
 
-const Catalog& Catalog::BuiltIn() {
-  static const Catalog catalog = [] {
-    std::vector<std::pair<std::string, std::string>> files;
-    for (const EmbeddedFile& f : EmbeddedFiles()) files.emplace_back(std::string(f.path), std::string(f.content));
-    return FromTexts(files);
+namespace {
+
+// The built-in data files as parsed documents, parsed once: every --catalog-overlay reads on top of them, so
+// only the overlay itself is parsed per call. (A YamlMap copy shares its document and starts with no keys read.)
+const std::vector<YamlMap>& EmbeddedDocuments() {
+  static const std::vector<YamlMap> documents = [] {
+    std::vector<YamlMap> docs;
+    for (const EmbeddedFile& f : EmbeddedFiles()) docs.push_back(YamlMap::Parse(std::string(f.content), std::string(f.path)));
+    return docs;
   }();
+  return documents;
+}
+
+}  // namespace
+
+const Catalog& Catalog::BuiltIn() {
+  static const Catalog catalog = FromDocuments(EmbeddedDocuments());
   return catalog;
 }
 
@@ -82,12 +93,11 @@ Catalog Catalog::WithOverlay(const std::string& path) {
 }
 
 Catalog Catalog::WithOverlayText(const std::string& text, const std::string& path) {
-  std::vector<std::pair<std::string, std::string>> files;
-  for (const EmbeddedFile& f : EmbeddedFiles()) files.emplace_back(std::string(f.path), std::string(f.content));
-  files.emplace_back(path, text);
-  // FromTexts passes over files without catalog sections (they belong to other modules); an overlay is read for
-  // nothing else, so one without them is a mistake (a misspelt section, the wrong file) and is said so.
-  YamlMap root = YamlMap::Parse(files.back().second, path);
+  std::vector<YamlMap> documents = EmbeddedDocuments();
+  documents.push_back(YamlMap::Parse(text, path));
+  // FromDocuments passes over files without catalog sections (they belong to other modules); an overlay is read
+  // for nothing else, so one without them is a mistake (a misspelt section, the wrong file) and is said so.
+  YamlMap root = documents.back();
   if (!HasCatalogSection(root)) {
     const std::vector<std::string>& sections = CatalogSections();
     std::string first_key;
@@ -98,20 +108,22 @@ Catalog Catalog::WithOverlayText(const std::string& text, const std::string& pat
                                                    : fmt::format(" (found '{}'{})", first_key,
                                                                  DidYouMean(first_key, sections))));
   }
-  return FromTexts(files);
+  return FromDocuments(documents);
 }
 
 Catalog Catalog::FromTexts(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<YamlMap> documents;
+  for (const auto& [name, text] : files) documents.push_back(YamlMap::Parse(text, name));
+  return FromDocuments(documents);
+}
+
+Catalog Catalog::FromDocuments(const std::vector<YamlMap>& documents) {
   Catalog c;
-  std::vector<std::pair<std::string, std::string>> calibration;
-  for (const auto& [name, text] : files) {
-    YamlMap root = YamlMap::Parse(text, name);
+  std::vector<YamlMap> tables;  // the calibration sections, in file order
+  for (YamlMap root : documents) {
     // Data files of other modules (failure rates, datacenter defaults) are theirs to read.
     if (!HasCatalogSection(root)) continue;
-    if (root.Has("calibration")) {
-      calibration.emplace_back(name, text);
-      root.Map("calibration");
-    }
+    if (root.Has("calibration")) tables.push_back(root.Map("calibration"));
     ParseEntries(root, "accelerators", c.accelerators_, ParseAccelerator);
     ParseEntries(root, "nodes", c.nodes_, ParseNode);
     ParseEntries(root, "fabrics", c.fabrics_, ParseFabric);
@@ -123,12 +135,6 @@ Catalog Catalog::FromTexts(const std::vector<std::pair<std::string, std::string>
   // Calibration applies to accelerators already read: one entry per accelerator id and file, applied in file
   // order (a later file, such as a --catalog-overlay, changes only the fields it gives). An entry naming a
   // `relative` starts from that accelerator's parameters as resolved, then applies its own fields.
-  std::vector<YamlMap> roots;
-  std::vector<YamlMap> tables;
-  for (const auto& [name, text] : calibration) {
-    roots.push_back(YamlMap::Parse(text, name));
-    tables.push_back(roots.back().Map("calibration"));
-  }
   std::vector<int> state(c.accelerators_.size(), 0);  // 0 unresolved, 1 resolving, 2 resolved
   std::function<void(size_t)> resolve = [&](size_t i) {
     if (state[i] == 2) return;

@@ -15,6 +15,8 @@
 
 namespace fleetsim {
 
+class YamlMap;
+
 class Catalog {
  public:
   // The catalog compiled into the library; parsed on first use, then shared (thread-safe).
@@ -52,6 +54,8 @@ class Catalog {
   std::vector<std::string> StackIds() const;
 
  private:
+  // Reads parsed documents in order (later ones override earlier entries), then checks cross-references.
+  static Catalog FromDocuments(const std::vector<YamlMap>& documents);
   void CheckReferences() const;
 
   std::vector<Accelerator> accelerators_;

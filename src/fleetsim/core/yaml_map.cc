@@ -149,7 +149,8 @@ void YamlMap::FailHere(const std::string& message) const {
 
 YAML::Node YamlMap::Get(const std::string& key) {
   if (std::find(known_.begin(), known_.end(), key) == known_.end()) known_.push_back(key);
-  const YAML::Node value = node_[key];
+  // Read through a const node: yaml-cpp's non-const operator[] records an absent key in the shared document.
+  const YAML::Node value = std::as_const(node_)[key];
   if (!value.IsDefined() || value.IsNull()) return YAML::Node();
   return value;
 }

@@ -75,7 +75,8 @@ namespace {
 const std::vector<YamlMap>& EmbeddedDocuments() {
   static const std::vector<YamlMap> documents = [] {
     std::vector<YamlMap> docs;
-    for (const EmbeddedFile& f : EmbeddedFiles()) docs.push_back(YamlMap::Parse(std::string(f.content), std::string(f.path)));
+    for (const EmbeddedFile& f : EmbeddedFiles())
+      docs.push_back(YamlMap::Parse(std::string(f.content), std::string(f.path)));
     return docs;
   }();
   return documents;

@@ -74,7 +74,7 @@ const Graph kAllowed = {
     {"search", {"estimate"}},
     {"planner", {"core", "estimate", "scenario", "search"}},
     {"simulate", {"core", "engine", "estimate", "planner", "reliability", "scenario", "workload"}},
-    {"report", {"core", "estimate", "scenario"}},
+    {"report", {"catalog", "core", "estimate", "scenario"}},
     {"reliability", {"catalog", "core", "scenario", "workload"}},
     {"energy", {"catalog", "core", "scenario"}},
     {"cost", {"core", "energy", "estimate", "report", "scenario"}},
@@ -84,9 +84,11 @@ const Graph kAllowed = {
     {"validate",
      {"catalog", "collective", "core", "cost", "estimate", "net", "planner", "reliability", "report", "scenario",
       "serve"}},
+    {"compare",
+     {"catalog", "core", "cost", "energy", "estimate", "planner", "reliability", "report", "scenario", "serve"}},
     {"cli",
-     {"catalog", "collective", "core", "cost", "estimate", "net", "planner", "reliability", "report", "scenario",
-      "search", "serve", "simulate", "validate"}},
+     {"catalog", "collective", "compare", "core", "cost", "estimate", "net", "planner", "reliability", "report",
+      "scenario", "search", "serve", "simulate", "validate"}},
 };
 
 TEST(Issue9Layering, TheGraphIsReadFromTheSources) {

@@ -99,6 +99,10 @@ void ParseAccelerator(YamlMap& m, Accelerator& acc) {
     const Range dollars = Range::Between(1, 1e8);  // a chip or a whole server's share, not a cluster
     if (auto v = price->OptQuantity("list", Dimension::kMoney, dollars)) acc.list_price = Usd(*v);
     if (auto v = price->OptQuantity("build_cost", Dimension::kMoney, dollars)) acc.build_cost = Usd(*v);
+    if (auto v = price->OptQuantity("estimate", Dimension::kMoney, dollars)) acc.estimated_price = Usd(*v);
+    if (acc.list_price && acc.estimated_price) {
+      price->Fail("estimate", "an estimate stands in for a list price the chip does not have; give one of the two");
+    }
     price->Finish();
   }
   if (m.Has("sources")) acc.sources = m.StringMap("sources");

@@ -54,6 +54,9 @@ struct Accelerator {
   std::string default_node;
   std::optional<Usd> list_price;
   std::optional<Usd> build_cost;
+  // A chip that is not sold (TPU, Trainium, Maia, MTIA): a published estimate of what one costs its owner, used
+  // where an owned cost basis is asked for and always flagged as an estimate (sources: price).
+  std::optional<Usd> estimated_price;
   ComputeEfficiency efficiency;
   std::map<std::string, std::string> sources;
 

@@ -65,5 +65,6 @@ Command AddValidateCommand(CLI::App& root);
 Command AddCalibrateCommand(CLI::App& root);
 Command AddServeCommand(CLI::App& root);
 Command AddSimulateCommand(CLI::App& root);
+Command AddCompareCommand(CLI::App& root);
 
 }  // namespace fleetsim

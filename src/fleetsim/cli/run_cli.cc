@@ -22,6 +22,7 @@ constexpr CommandFactory kCommands[] = {
     AddReliabilityCommand,
     AddCostCommand,
     AddServeCommand,
+    AddCompareCommand,
     AddValidateCommand,
     AddCalibrateCommand,
     AddCatalogCommand,

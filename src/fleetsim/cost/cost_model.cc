@@ -12,10 +12,15 @@ namespace {
 
 constexpr double kHoursPerYear = 365.0 * 24.0;
 
-// The chip's price under the chosen pricing, with where it came from; absent when unknown.
-std::optional<Usd> ChipPrice(const Accelerator& a, const EconomicsSpec& e, std::string* basis) {
+// The chip's price under the chosen pricing, with where it came from; absent when unknown. `estimate`: a chip
+// that is not sold takes its catalog estimate in place of a list price.
+std::optional<Usd> ChipPrice(const Accelerator& a, const EconomicsSpec& e, bool estimate, std::string* basis) {
   switch (e.chip_pricing) {
     case ChipPricing::kList:
+      if (!a.list_price && estimate && a.estimated_price) {
+        *basis = "estimated: not sold; a published estimate of its cost (catalog)";
+        return a.estimated_price;
+      }
       *basis = "list price (catalog)";
       return a.list_price;
     case ChipPricing::kGiven:
@@ -53,14 +58,15 @@ std::string_view CostBasisName(CostBasis basis) {
     case CostBasis::kOwned:
       return "owned";
     case CostBasis::kCloud:
-      return "cloud";
+      return "rented";
     case CostBasis::kUnknown:
       return "unknown";
   }
   return "?";
 }
 
-std::optional<CapexBreakdown> DeriveCapex(const PowerModel& power, const EconomicsSpec& e, std::string* why) {
+std::optional<CapexBreakdown> DeriveCapex(const PowerModel& power, const EconomicsSpec& e, bool estimate,
+                                          std::string* why) {
   CapexBreakdown c;
   if (e.capex_per_accelerator) {
     c.all_in = e.capex_per_accelerator;
@@ -69,14 +75,16 @@ std::optional<CapexBreakdown> DeriveCapex(const PowerModel& power, const Economi
   }
   const ClusterSpec& cl = power.cluster();
   const Accelerator& a = cl.accelerator;
-  const std::optional<Usd> chip = ChipPrice(a, e, &c.chip_basis);
+  const std::optional<Usd> chip = ChipPrice(a, e, estimate, &c.chip_basis);
+  c.estimated = chip && !a.list_price && e.chip_pricing == ChipPricing::kList;
   const int per_host = std::max(1, cl.node.host.accelerators_per_host);
   const std::optional<Usd> host_price = cl.node.host.price;
   if (host_price) {
     const Usd server_per_acc = *host_price / per_host;  // the server price includes its accelerators
-    if (chip && a.list_price) {
+    const std::optional<Usd> sold_at = a.list_price ? a.list_price : (estimate ? a.estimated_price : std::nullopt);
+    if (chip && sold_at) {
       c.chip = *chip;
-      c.server = server_per_acc - *a.list_price;
+      c.server = server_per_acc - *sold_at;
     } else if (e.chip_pricing == ChipPricing::kList) {
       c.chip = server_per_acc;
       c.chip_basis = "server price (catalog) per accelerator, server included";
@@ -104,21 +112,49 @@ std::optional<CapexBreakdown> DeriveCapex(const PowerModel& power, const Economi
 CostModel::CostModel(const PowerModel& power, const EconomicsSpec& economics)
     : power_(power), economics_(economics) {
   const std::string& id = power.cluster().accelerator.id;
-  std::string why;
-  capex_ = DeriveCapex(power_, economics_, &why);
-  if (economics_.cloud_price_usd_per_s) {
+  const std::optional<double> public_price = DatacenterDefaults::BuiltIn().CloudPrice(id);
+  auto rent = [&](double usd_per_s, const std::string& source) {
     basis_ = CostBasis::kCloud;
-    cloud_usd_per_s_ = *economics_.cloud_price_usd_per_s;
-    note_ = fmt::format("rented at the given cloud price ${:.2f}/h per accelerator", cloud_usd_per_s_ * 3600);
-  } else if (capex_) {
+    cloud_usd_per_s_ = usd_per_s;
+    note_ = fmt::format("rented at {} ${:.2f}/h per accelerator", source, usd_per_s * 3600);
+  };
+  auto own = [&] {
     basis_ = CostBasis::kOwned;
     note_ = fmt::format("owned: capex {} per accelerator ({})", FormatUsd(capex_->Total().value()),
                         capex_->chip_basis);
-  } else if (auto cloud = DatacenterDefaults::BuiltIn().CloudPrice(id)) {
-    basis_ = CostBasis::kCloud;
-    cloud_usd_per_s_ = *cloud;
-    note_ = fmt::format("{}; priced at the public cloud price ${:.2f}/h per accelerator (data/datacenter.yaml)",
-                        why, cloud_usd_per_s_ * 3600);
+  };
+  std::string why;
+  if (economics_.basis == CostBasis::kCloud) {
+    capex_ = DeriveCapex(power_, economics_, /*estimate=*/true, &why);
+    if (economics_.cloud_price_usd_per_s) {
+      rent(*economics_.cloud_price_usd_per_s, "the given price");
+    } else if (public_price) {
+      rent(*public_price, "the public price (data/datacenter.yaml)");
+    } else {
+      note_ = fmt::format("no public rent price for '{}' in data/datacenter.yaml; set economics.cloud_price", id);
+    }
+    return;
+  }
+  if (economics_.basis == CostBasis::kOwned) {
+    capex_ = DeriveCapex(power_, economics_, /*estimate=*/true, &why);
+    if (capex_) {
+      own();
+    } else {
+      note_ = fmt::format("{}; set economics.capex_per_accelerator", why);
+    }
+    return;
+  }
+  // No basis chosen: owned at a purchase price, else rented at a given or public price, else owned at the
+  // catalog's estimate for a chip that is not sold.
+  capex_ = DeriveCapex(power_, economics_, /*estimate=*/false, &why);
+  if (economics_.cloud_price_usd_per_s) {
+    rent(*economics_.cloud_price_usd_per_s, "the given price");
+  } else if (capex_) {
+    own();
+  } else if (public_price) {
+    rent(*public_price, why + "; the public price (data/datacenter.yaml)");
+  } else if ((capex_ = DeriveCapex(power_, economics_, /*estimate=*/true, &why))) {
+    own();
   } else {
     note_ = fmt::format("{}; set economics.capex_per_accelerator or economics.cloud_price", why);
   }

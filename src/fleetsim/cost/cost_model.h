@@ -3,8 +3,10 @@
 // scale-out network, plus installation. Owning costs a capital charge (capex recovered over the life at the
 // discount rate, less the discounted resale value), a facility charge (dollars per MW of IT load recovered over
 // the facility life), maintenance and staff (fractions of capex per year), and electricity (facility energy x
-// price). A chip without a purchase price is priced at a cloud price per accelerator-hour instead, when one is
-// known. Reads a PowerModel; immutable.
+// price). Renting costs a price per accelerator-hour (electricity included). Unless `economics.basis` (or
+// `--basis`) chooses, a chip with a purchase price is owned and one without is rented where a public price is
+// known; owned, a chip that is not sold is priced at its catalog estimate (flagged). Reads a PowerModel;
+// immutable.
 #pragma once
 
 #include <optional>
@@ -16,12 +18,7 @@
 
 namespace fleetsim {
 
-enum class CostBasis {
-  kOwned,    // capex + opex of owning the hardware
-  kCloud,    // a cloud price per accelerator-hour (electricity included)
-  kUnknown,  // no price known: energy only
-};
-
+// "owned", "rented", "unknown".
 std::string_view CostBasisName(CostBasis basis);
 
 // "$48,051", "$1.29", "$12.35M", "$1.20B": dollars for reports.
@@ -35,6 +32,7 @@ struct CapexBreakdown {
   Usd network;  // the job's scale-out switches and transceivers, per accelerator
   Usd installation;
   std::string chip_basis;  // where the chip price came from
+  bool estimated = false;  // the chip is not sold: its price is a published estimate
 
   Usd Total() const { return all_in ? *all_in : chip + server + network + installation; }
 };
@@ -95,7 +93,8 @@ class CostModel {
 };
 
 // The capex per accelerator from the economics and the catalog; absent, with `why` set, when no price is known.
-std::optional<CapexBreakdown> DeriveCapex(const PowerModel& power, const EconomicsSpec& economics,
+// `estimate`: a chip that is not sold is priced at the catalog's published estimate (chip_basis says so).
+std::optional<CapexBreakdown> DeriveCapex(const PowerModel& power, const EconomicsSpec& economics, bool estimate,
                                           std::string* why);
 
 }  // namespace fleetsim

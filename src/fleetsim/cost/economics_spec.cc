@@ -85,6 +85,8 @@ EconomicsSpec ParseEconomicsSpec(YamlMap& m, const ClusterSpec& cluster) {
   if (auto v = m.OptQuantity("optics_price", Dimension::kMoney, money)) e.optics_price = Usd(*v);
   if (auto v = m.OptQuantity("cloud_price", Dimension::kMoneyPerTime, kPrice)) e.cloud_price_usd_per_s = *v;
   if (auto r = m.OptMap("rental")) ParseRental(*r, e.rental);
+  if (auto b = m.OptChoice("basis", {"owned", "rented"}))
+    e.basis = *b == "owned" ? CostBasis::kOwned : CostBasis::kCloud;
   m.Finish();
 
   if (e.capex_per_accelerator && (m.Has("chip_price") || e.build_cost || m.Has("vendor_margin"))) {
@@ -92,6 +94,9 @@ EconomicsSpec ParseEconomicsSpec(YamlMap& m, const ClusterSpec& cluster) {
         "capex_per_accelerator",
         "capex_per_accelerator is all-in; drop chip_price, build_cost and vendor_margin, or drop it to derive the "
         "capex from them");
+  }
+  if (e.basis == CostBasis::kOwned && e.cloud_price_usd_per_s) {
+    m.Fail("cloud_price", "cloud_price prices a rented run; drop it or `basis: owned`");
   }
   if (e.chip_pricing == ChipPricing::kBuild && !e.build_cost && !cluster.accelerator.build_cost) {
     m.Fail("chip_price", fmt::format("the catalog has no build cost for '{}': give economics.build_cost",

@@ -14,6 +14,13 @@ namespace fleetsim {
 
 class YamlMap;
 
+// How a run is paid for.
+enum class CostBasis {
+  kOwned,    // capex + opex of owning the hardware
+  kCloud,    // rented: a price per accelerator-hour (electricity included)
+  kUnknown,  // no price known: energy only
+};
+
 // Which price the chip carries when the capex is derived rather than given.
 enum class ChipPricing {
   kList,   // the catalog's list price (a merchant GPU bought from its vendor)
@@ -48,6 +55,9 @@ struct EconomicsSpec {
   Usd switch_price_per_port;
   Usd optics_price;
   std::optional<double> cloud_price_usd_per_s;  // given: the run is priced as rented at this price
+  // `economics.basis` (or a command's --basis): owned or rented whatever prices are known; absent: owned when the
+  // chip has a purchase price, else rented at a public price (or at cloud_price when given).
+  std::optional<CostBasis> basis;
   RentalSpec rental;
 
   // The defaults, as a scenario without an `economics:` section gets them.

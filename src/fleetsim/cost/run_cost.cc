@@ -9,6 +9,14 @@
 
 namespace fleetsim {
 
+Scenario OnBasis(const Scenario& scenario, CostBasis basis) {
+  Scenario s = scenario;
+  s.economics = s.economics.value_or(EconomicsSpec::Default());
+  s.economics->basis = basis;
+  if (basis == CostBasis::kOwned) s.economics->cloud_price_usd_per_s.reset();
+  return s;
+}
+
 RunProfile ProfileOf(const StepResult& step) {
   RunProfile p;
   p.step_time = step.step_time;

@@ -57,6 +57,10 @@ struct RunCost {
 // The longest run costed: far past any training run, short enough that energy and money stay finite.
 inline constexpr double kMaxRunSeconds = 1000.0 * 365 * 86400;
 
+// The scenario priced on a cost basis (economics.basis set; the rest of its economics, or the defaults, kept).
+// A rented basis drops nothing; an owned one drops a given cloud_price, which prices renting only.
+Scenario OnBasis(const Scenario& scenario, CostBasis basis);
+
 // Evaluates the scenario's run from plain step timings.
 RunCost EvaluateRunCost(const Scenario& scenario, const RunProfile& profile);
 // Evaluates the scenario's run from an executor's step: busy = compute + optimizer; duration = time_to_train.

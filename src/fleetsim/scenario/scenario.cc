@@ -322,6 +322,7 @@ Scenario Scenario::Parse(const std::string& text, const std::string& file, const
   if (!s.serving || root.Has("training")) {
     RequireSection(root, "training", "the job: seq_len, global_batch, precision, parallelism");
     s.training = ParseTraining(root, s.cluster, s.model, catalog);
+    s.has_training = true;
   }
   if (auto m = root.OptMap("reliability")) s.reliability = ParseReliabilitySpec(*m, s.cluster);
   if (auto m = root.OptMap("datacenter")) s.datacenter = ParseDatacenterSpec(*m, s.cluster);

@@ -35,6 +35,7 @@ struct Scenario {
   ClusterSpec cluster;
   ModelSpec model;
   TrainingSpec training;
+  bool has_training = false;  // a `training:` section was given (a serving scenario may leave it out)
   std::optional<ReliabilitySpec> reliability;
   std::optional<DatacenterSpec> datacenter;
   std::optional<EconomicsSpec> economics;

@@ -6,7 +6,7 @@
 namespace fleetsim {
 namespace {
 
-Percentiles Summary(std::vector<double> v) {
+LatencyPercentiles Summary(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   auto at = [&](double q) {
     if (v.empty()) return 0.0;

@@ -9,7 +9,8 @@
 
 namespace fleetsim {
 
-struct Percentiles {
+// Latency percentiles of a serving run (nearest rank).
+struct LatencyPercentiles {
   double p50 = 0, p90 = 0, p99 = 0;
 };
 
@@ -18,7 +19,7 @@ struct ServeMetrics {
   double requests_per_s = 0;
   double offered_tokens_per_s = 0;  // arriving load: what arrived, over the arrival window; offline: as served
   double makespan_s = 0;
-  Percentiles ttft_s, tpot_s, e2e_s;
+  LatencyPercentiles ttft_s, tpot_s, e2e_s;
   double slo_attainment = 1.0;  // share of requests meeting every SLO given
   double batch_mean = 0;
   int64_t batch_max = 0;

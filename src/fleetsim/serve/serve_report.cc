@@ -7,7 +7,9 @@
 namespace fleetsim {
 namespace {
 
-nlohmann::json PercentilesJson(const Percentiles& p) { return {{"p50", p.p50}, {"p90", p.p90}, {"p99", p.p99}}; }
+nlohmann::json PercentilesJson(const LatencyPercentiles& p) {
+  return {{"p50", p.p50}, {"p90", p.p90}, {"p99", p.p99}};
+}
 
 template <class T>
 nlohmann::json OrNull(const std::optional<T>& v) {

@@ -125,6 +125,15 @@ ServeResult Evaluate(const Scenario& s, const ServeProgress& progress) {
     result.metrics = Summarize(result.run, w, capacity);
   }
 
+  PriceServing(s, result);
+  return result;
+}
+
+}  // namespace
+
+void PriceServing(const Scenario& s, ServeResult& result) {
+  result.energy_j_per_token.reset();
+  result.usd_per_million_tokens.reset();
   const PowerModel power(s.cluster, s.datacenter.value_or(DatacenterSpec::Default()));
   const double busy = std::clamp(result.metrics.busy_fraction, 0.0, 1.0);
   result.facility_power_w = power.Facility(power.It(busy, 0.0).Total()).value();
@@ -138,10 +147,7 @@ ServeResult Evaluate(const Scenario& s, const ServeProgress& progress) {
       result.usd_per_million_tokens = usd_per_s / tokens_per_s * 1e6;
     }
   }
-  return result;
 }
-
-}  // namespace
 
 ServeResult EvaluateServing(const Scenario& s, const ServeProgress& progress) {
   try {

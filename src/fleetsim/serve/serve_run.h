@@ -32,4 +32,8 @@ struct ServeResult {
 // for a copy's KV cache is an InputError at its trace line, or at the scenario's `workload:` when generated.
 ServeResult EvaluateServing(const Scenario& scenario, const ServeProgress& progress = {});
 
+// Sets the result's power, energy and cost figures from its metrics and the scenario's datacenter and economics
+// (EvaluateServing does; call it again to price the same run on another cost basis).
+void PriceServing(const Scenario& scenario, ServeResult& result);
+
 }  // namespace fleetsim

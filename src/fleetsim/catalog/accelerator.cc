@@ -101,7 +101,8 @@ void ParseAccelerator(YamlMap& m, Accelerator& acc) {
     if (auto v = price->OptQuantity("build_cost", Dimension::kMoney, dollars)) acc.build_cost = Usd(*v);
     if (auto v = price->OptQuantity("estimate", Dimension::kMoney, dollars)) acc.estimated_price = Usd(*v);
     if (acc.list_price && acc.estimated_price) {
-      price->Fail("estimate", "an estimate stands in for a list price the chip does not have; give one of the two");
+      price->Fail("estimate",
+                  "an estimate stands in for a list price the chip does not have; give one of the two");
     }
     price->Finish();
   }

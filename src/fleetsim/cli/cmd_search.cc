@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "fleetsim/cli/command.h"
+#include "fleetsim/cli/terminal_progress.h"
 #include "fleetsim/core/error.h"
 #include "fleetsim/report/step_report.h"
 #include "fleetsim/report/table.h"
@@ -28,8 +29,11 @@ Command AddSearchCommand(CLI::App& root) {
     const Estimator estimator(s.model, s.cluster, s.training);
     PlanConstraints constraints;
     if (*keep) constraints = PlanConstraints::FromTraining(s.training);
-    const SearchResult found =
-        SearchPlans(estimator, s.model, s.cluster, s.training, constraints, static_cast<size_t>(*top));
+    const SearchResult found = [&] {
+      TerminalProgress bar("search", "tensor-parallel sizes");
+      return SearchPlans(estimator, s.model, s.cluster, s.training, constraints, static_cast<size_t>(*top),
+                         bar.Callback());
+    }();
     std::vector<StepResult> results;
     for (const RankedPlan& p : found.best) results.push_back(estimator.Evaluate(p.plan));
 

@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "fleetsim/cli/command.h"
+#include "fleetsim/cli/terminal_progress.h"
 #include "fleetsim/report/step_report.h"
 #include "fleetsim/report/table.h"
 #include "fleetsim/simulate/perfetto_trace.h"
@@ -71,7 +72,11 @@ int Run(const SimulateCliOptions& o, std::ostream& out) {
       if (PipelineScheduleNames()[i] == o.schedule) options.schedule = static_cast<PipelineSchedule>(i);
     }
   }
-  const ScenarioSimulation r = SimulateScenario(s, options);
+  const ScenarioSimulation r = [&] {
+    TerminalProgress bar("simulate", "passes");
+    options.progress = bar.Callback();
+    return SimulateScenario(s, options);
+  }();
   if (!o.trace.empty()) WriteOutputFile(o.trace, ChromeTrace(r.step, r.simulated.plan, r.costs).dump() + "\n");
   // Host time is the one figure that differs from run to run: it goes to stderr, stdout stays reproducible.
   std::cerr << fmt::format("simulate: {} events in {:.3f} s of host time\n", r.step.events, r.wall_s);

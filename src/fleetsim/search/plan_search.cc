@@ -50,7 +50,8 @@ PlanConstraints PlanConstraints::FromTraining(const TrainingSpec& t) {
 }
 
 SearchResult SearchPlans(const Estimator& estimator, const ModelSpec& model, const ClusterSpec& cluster,
-                         const TrainingSpec& training, const PlanConstraints& c, size_t top) {
+                         const TrainingSpec& training, const PlanConstraints& c, size_t top,
+                         const std::function<void(int64_t done, int64_t total)>& progress) {
   SearchResult result;
   const int64_t count = cluster.count;
   const GroupLevels levels(cluster);
@@ -76,7 +77,10 @@ SearchResult SearchPlans(const Estimator& estimator, const ModelSpec& model, con
     }
   };
 
-  for (int64_t tp : Fixed(c.tp, Divisors(count, tp_limit))) {
+  const std::vector<int64_t> tps = Fixed(c.tp, Divisors(count, tp_limit));
+  int64_t tps_done = 0;
+  for (int64_t tp : tps) {
+    if (progress) progress(tps_done++, static_cast<int64_t>(tps.size()));
     if (model.heads % tp != 0 || (model.kv_heads % tp != 0 && tp % model.kv_heads != 0)) continue;
     const bool sp = c.sequence_parallel.value_or(tp > 1) && tp > 1;
     for (int64_t cp : Fixed(c.cp, Divisors(count / tp, kMaxContextParallel))) {

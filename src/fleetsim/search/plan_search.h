@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -39,7 +40,9 @@ struct SearchResult {
 };
 
 // Searches the plan space; keeps the `top` fastest plans that fit (ties broken by less memory, then plan order).
+// `progress`, when set, hears of the tensor-parallel sizes searched (done, total).
 SearchResult SearchPlans(const Estimator& estimator, const ModelSpec& model, const ClusterSpec& cluster,
-                         const TrainingSpec& training, const PlanConstraints& constraints, size_t top);
+                         const TrainingSpec& training, const PlanConstraints& constraints, size_t top,
+                         const std::function<void(int64_t done, int64_t total)>& progress = {});
 
 }  // namespace fleetsim

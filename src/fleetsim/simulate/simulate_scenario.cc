@@ -106,8 +106,16 @@ ScenarioSimulation SimulateScenario(const Scenario& scenario, const SimulateOpti
   if (patterns.empty()) patterns.push_back({});
   out.slow_replicas_simulated = static_cast<int>(patterns.size()) - (patterns.front().empty() ? 1 : 0);
   bool first = true;
+  int64_t replica = 0;
   for (const std::vector<double>& pattern : patterns) {
     o.stage_slowdown = pattern;
+    if (options.progress) {
+      const int64_t replicas = static_cast<int64_t>(patterns.size());
+      o.progress = [&options, replica, replicas](int64_t done, int64_t total) {
+        options.progress(replica * total + done, replicas * total);
+      };
+    }
+    ++replica;
     StepSimulation sim = SimulateStep(costs, plan, o);
     if (first || sim.step_time > out.step.step_time) out.step = std::move(sim);
     first = false;

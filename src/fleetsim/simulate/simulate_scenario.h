@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <vector>
 
 #include "fleetsim/estimate/step_result.h"
@@ -26,6 +28,8 @@ struct ScenarioSimulation {
 struct SimulateOptions {
   bool record_spans = false;
   std::optional<PipelineSchedule> schedule;  // overrides the scenario's
+  // Hears of the passes simulated (done, total over every replica simulated); may be empty.
+  std::function<void(int64_t done, int64_t total)> progress;
 };
 
 ScenarioSimulation SimulateScenario(const Scenario& scenario, const SimulateOptions& options = {});

@@ -23,10 +23,13 @@ class StepRun final : public EventHandler {
         chunks_(options.schedule == PipelineSchedule::kInterleaved ? std::max(1, plan.vpp) : 1),
         m_(static_cast<int>(costs.micro_batches)),
         zb_(options.schedule == PipelineSchedule::kZbH1),
-        stages_(static_cast<size_t>(pp_)) {
+        stages_(static_cast<size_t>(pp_)),
+        progress_(options.progress) {
     for (int s = 0; s < pp_; ++s) {
       Stage& st = stages_[static_cast<size_t>(s)];
       st.order = StageOrder(options.schedule, s, pp_, m_, chunks_);
+      // ZB-H1 splits every backward pass in two: input gradients in the order, weight gradients beside it.
+      passes_total_ += static_cast<int64_t>(st.order.size()) * (zb_ ? 3 : 2) / 2;
       const size_t slots = static_cast<size_t>(m_) * static_cast<size_t>(chunks_);
       st.forward_ready.assign(slots, kNever);
       st.backward_ready.assign(slots, kNever);
@@ -90,12 +93,14 @@ class StepRun final : public EventHandler {
     if ((payload >> 32) == kPassDone) {
       st.busy = false;
       Finish(s, st, st.running);
+      if (progress_ && ++passes_done_ % kProgressEvery == 0) progress_(passes_done_, passes_total_);
     }
     TryStart(s, st);
   }
 
  private:
   static constexpr uint64_t kPassDone = 1;
+  static constexpr int64_t kProgressEvery = 4096;
   static constexpr uint64_t kWake = 2;
 
   struct Stage {
@@ -306,6 +311,9 @@ class StepRun final : public EventHandler {
   const bool zb_;
   std::vector<Stage> stages_;
   Engine engine_;
+  std::function<void(int64_t, int64_t)> progress_;
+  int64_t passes_done_ = 0;
+  int64_t passes_total_ = 0;
   std::vector<SimSpan> spans_;
   bool truncated_ = false;
 };

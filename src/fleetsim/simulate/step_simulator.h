@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,8 @@ struct StepSimulationOptions {
   std::vector<double> stage_slowdown;
   bool record_spans = false;     // keep every pass and collective for a trace
   size_t max_spans = 2'000'000;  // spans kept at most (a trace of a huge run stays bounded)
+  // Hears of the passes finished (done, of all passes in the step), every few thousand; may be empty.
+  std::function<void(int64_t done, int64_t total)> progress;
 };
 
 // What one stage's representative device did during the step.

@@ -83,6 +83,22 @@ TEST(Issue12Compare, ChipsThatAreNotSoldAreOwnedAtFlaggedEstimates) {
   EXPECT_EQ(basis.at("data/demo/4-trn2-ultraserver.yaml"), "owned (estimated price)");
 }
 
+TEST(Issue12Compare, ServingScenariosArePricedOnTheBasisToo) {
+  for (const std::string basis : {"owned", "rented"}) {
+    const testing::CliRun r =
+        testing::RunFleetsim({"compare", "data/demo-serve/1-h100.yaml", "data/demo-serve/6-inf2.yaml", "--basis",
+                              basis, "--format", "json"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j.at("scenarios").size(), 2u);
+    for (const nlohmann::json& s : j.at("scenarios")) {
+      EXPECT_GT(s.at("serving_usd_per_million_tokens").get<double>(), 0) << s.at("file");
+      EXPECT_GT(s.at("serving_max_rate_under_slo_per_s").get<double>(), 0) << s.at("file");
+      EXPECT_FALSE(s.contains("step_time_s"));  // no training section, no training figures
+    }
+  }
+}
+
 TEST(Issue12Compare, CsvHasOneColumnPerScenario) {
   const testing::CliRun r = testing::RunFleetsim(CompareArgs({"--format", "csv"}));
   ASSERT_EQ(r.code, 0) << r.err;

@@ -36,6 +36,11 @@ int RunCompare(const CompareOptions& o, std::ostream& out) {
                        fmt::format("cannot price '{}' on the {} basis: {}", s.cluster.accelerator.id, o.basis,
                                    f.cost->cost_note));
     }
+    if (f.serving && f.serving->metrics.output_tokens_per_s > 0 && !f.serving->usd_per_million_tokens) {
+      throw InputError(path, 1,
+                       fmt::format("cannot price serving on '{}' on the {} basis: {}", s.cluster.accelerator.id,
+                                   o.basis, f.serving->cost_note));
+    }
   }
   const Comparison c = Compare(std::move(figures), o.basis);
   if (!o.html.empty()) {

@@ -144,6 +144,12 @@ Comparison Compare(std::vector<ScenarioFigures> scenarios, std::string basis) {
         return Opt(f.serving.has_value(), f.serving ? f.serving->metrics.tpot_s.p99 : 0);
       },
       3, 1e3);
+  AddNumber(
+      c, "serving_facility_power_w", "serving facility power", "kW",
+      [](const ScenarioFigures& f) {
+        return Opt(f.serving.has_value(), f.serving ? f.serving->facility_power_w : 0);
+      },
+      3, 1e-3);
   AddNumber(c, "serving_usd_per_million_tokens", "serving $ per million output tokens", "$",
             [](const ScenarioFigures& f) { return f.serving ? f.serving->usd_per_million_tokens : std::nullopt; });
   return c;
@@ -233,6 +239,9 @@ std::vector<std::string> ComparisonNotes(const Comparison& c) {
       notes.push_back(fmt::format("{}: {}", name, n));
     }
     if (f.cost) notes.push_back(fmt::format("{}: {}", name, f.cost->cost_note));
+    if (f.serving && !f.cost && !f.serving->cost_note.empty()) {
+      notes.push_back(fmt::format("{}: {}", name, f.serving->cost_note));
+    }
     if (f.reliability && f.reliability_defaults) {
       notes.push_back(
           fmt::format("{}: failures from fleetsim's default reliability settings (no `reliability:` "

@@ -84,11 +84,12 @@ const Graph kAllowed = {
     {"validate",
      {"catalog", "collective", "core", "cost", "estimate", "net", "planner", "reliability", "report", "scenario",
       "serve"}},
+    {"chakra", {"collective", "core", "engine", "estimate", "scenario"}},
     {"compare",
      {"catalog", "core", "cost", "energy", "estimate", "planner", "reliability", "report", "scenario", "serve"}},
     {"cli",
-     {"catalog", "collective", "compare", "core", "cost", "estimate", "net", "planner", "reliability", "report",
-      "scenario", "search", "serve", "simulate", "validate"}},
+     {"catalog", "chakra", "collective", "compare", "core", "cost", "estimate", "net", "planner", "reliability",
+      "report", "scenario", "search", "serve", "simulate", "validate"}},
 };
 
 TEST(Issue9Layering, TheGraphIsReadFromTheSources) {

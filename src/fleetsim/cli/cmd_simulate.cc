@@ -7,8 +7,14 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include <chrono>
+
+#include "fleetsim/chakra/chakra_replay.h"
+#include "fleetsim/chakra/chakra_trace.h"
 #include "fleetsim/cli/command.h"
 #include "fleetsim/cli/terminal_progress.h"
+#include "fleetsim/core/error.h"
+#include "fleetsim/net/network.h"
 #include "fleetsim/report/step_report.h"
 #include "fleetsim/report/table.h"
 #include "fleetsim/simulate/perfetto_trace.h"
@@ -22,7 +28,80 @@ struct SimulateCliOptions {
   std::string path;
   std::string schedule;
   std::string trace;
+  // Chakra replay: traces (files or directories), the cluster they run on, and the job's ranks.
+  std::vector<std::string> chakra;
+  std::string node;
+  std::string fabric;
+  int64_t count = 0;
 };
+
+int RunChakra(const SimulateCliOptions& o, std::ostream& out) {
+  if (o.node.empty()) throw InputError("--node", 0, "--chakra needs --node: the catalog node the traces run on");
+  std::vector<ChakraTrace> traces;
+  for (const std::string& arg : o.chakra) {
+    for (const std::string& file : ChakraTraceFiles(arg)) traces.push_back(ReadChakraTrace(file));
+  }
+  const int64_t ranks = std::max<int64_t>(o.count, static_cast<int64_t>(traces.size()));
+  const ClusterSpec cluster = MakeClusterSpec(o.node, o.fabric, ranks, *o.common.LoadCatalog());
+  const auto start = std::chrono::steady_clock::now();
+  const ChakraReplayResult r = ReplayChakra(traces, cluster, ranks);
+  std::cerr << fmt::format("simulate: {} events in {:.3f} s of host time\n", r.events,
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  if (o.common.Format() == OutputFormat::kJson) {
+    nlohmann::json ranks_json = nlohmann::json::array();
+    for (const RankReplay& k : r.ranks) {
+      ranks_json.push_back({{"file", k.file},
+                            {"ops", k.ops},
+                            {"end_s", k.end_s},
+                            {"compute_busy_s", k.compute_busy_s},
+                            {"host_busy_s", k.host_busy_s},
+                            {"comm_busy_s", k.comm_busy_s},
+                            {"accelerator_idle_s", k.accelerator_idle_s}});
+    }
+    out << nlohmann::json{{"traces", traces.size()},
+                          {"job_ranks", r.job_ranks},
+                          {"node", cluster.node.id},
+                          {"fabric", cluster.fabric.id},
+                          {"step_time_s", r.makespan_s},
+                          {"collectives_per_rank", r.collectives},
+                          {"transfers", r.transfers},
+                          {"missing_dependencies", r.missing_deps},
+                          {"forward_dependencies", r.forward_deps},
+                          {"events", r.events},
+                          {"ranks", ranks_json}}
+               .dump(2)
+        << "\n";
+    return 0;
+  }
+  Table t({"rank trace", "ops", "ends at", "accelerator busy", "host busy", "comm busy", "accelerator idle"});
+  for (const RankReplay& k : r.ranks) {
+    t.AddRow({k.file, std::to_string(k.ops), FormatDuration(Seconds(k.end_s)),
+              FormatDuration(Seconds(k.compute_busy_s)), FormatDuration(Seconds(k.host_busy_s)),
+              FormatDuration(Seconds(k.comm_busy_s)), FormatDuration(Seconds(k.accelerator_idle_s))});
+  }
+  if (o.common.Format() == OutputFormat::kCsv) {
+    out << t.RenderCsv();
+    return 0;
+  }
+  out << fmt::format("Chakra replay: {} trace(s) as {} ranks on {} x {} ({} / {})\n", traces.size(), r.job_ranks,
+                     cluster.count, cluster.accelerator.id, cluster.node.id, cluster.fabric.id);
+  out << fmt::format("step time {} ; {} collective(s) per rank, {} transfer(s); {} events\n",
+                     FormatDuration(Seconds(r.makespan_s)), r.collectives, r.transfers, r.events);
+  if (r.forward_deps > 0) {
+    out << fmt::format(
+        "{} dependencies point to the operation itself or to a later one (a cycle the trace's "
+        "converter left): ignored\n",
+        r.forward_deps);
+  }
+  if (r.missing_deps > 0) {
+    out << fmt::format(
+        "{} dependencies name operations no trace holds (filtered by the trace's converter): "
+        "ignored\n",
+        r.missing_deps);
+  }
+  out << "\n" << t.RenderText();
+  return 0;
+}
 
 nlohmann::json StagesJson(const StepSimulation& sim) {
   nlohmann::json stages = nlohmann::json::array();
@@ -64,6 +143,11 @@ std::string Text(const Scenario& s, const ScenarioSimulation& r) {
 }
 
 int Run(const SimulateCliOptions& o, std::ostream& out) {
+  if (!o.chakra.empty()) {
+    if (!o.path.empty()) throw InputError("--chakra", 0, "give a scenario file or --chakra traces, not both");
+    return RunChakra(o, out);
+  }
+  if (o.path.empty()) throw InputError("", 0, "simulate: give a scenario file (or --chakra traces)");
   const Scenario s = o.common.LoadScenario(o.path);
   SimulateOptions options;
   options.record_spans = !o.trace.empty();
@@ -109,10 +193,19 @@ Command AddSimulateCommand(CLI::App& root) {
   auto* cmd =
       root.add_subcommand("simulate", "one training step on the event engine, with its real pipeline schedule");
   auto o = std::make_shared<SimulateCliOptions>();
-  cmd->add_option("scenario", o->path, "scenario YAML file")->required();
+  cmd->add_option("scenario", o->path, "scenario YAML file");
   cmd->add_option("--schedule", o->schedule, "pipeline schedule (default: interleaved with vpp > 1, else 1f1b)")
       ->check(CLI::IsMember(PipelineScheduleNames()));
   cmd->add_option("--trace", o->trace, "write a Perfetto / Chrome trace-event JSON of the step to this file");
+  cmd->add_option("--chakra", o->chakra,
+                  "replay MLCommons Chakra execution traces instead of a scenario: trace files or directories of "
+                  "NAME.RANK.et files");
+  cmd->add_option("--node", o->node, "with --chakra: catalog node (scale-up domain) the traces run on");
+  cmd->add_option("--fabric", o->fabric, "with --chakra: catalog fabric (default: the node's usual one)");
+  cmd->add_option("--count", o->count,
+                  "with --chakra: ranks in the job (default: one per trace; more replays the traces as "
+                  "representatives of identical ranks)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1'000'000}));
   AddCommonOptions(*cmd, o->common);
   auto run = [o](std::ostream& out) { return Run(*o, out); };
   return {cmd, run, &o->common};

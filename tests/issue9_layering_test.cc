@@ -85,11 +85,12 @@ const Graph kAllowed = {
      {"catalog", "collective", "core", "cost", "estimate", "net", "planner", "reliability", "report", "scenario",
       "serve"}},
     {"chakra", {"collective", "core", "engine", "estimate", "scenario"}},
+    {"sweep", {"core", "report", "scenario", "validate"}},
     {"compare",
      {"catalog", "core", "cost", "energy", "estimate", "planner", "reliability", "report", "scenario", "serve"}},
     {"cli",
      {"catalog", "chakra", "collective", "compare", "core", "cost", "estimate", "net", "planner", "reliability",
-      "report", "scenario", "search", "serve", "simulate", "validate"}},
+      "report", "scenario", "search", "serve", "simulate", "sweep", "validate"}},
 };
 
 TEST(Issue9Layering, TheGraphIsReadFromTheSources) {

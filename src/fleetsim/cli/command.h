@@ -66,5 +66,6 @@ Command AddCalibrateCommand(CLI::App& root);
 Command AddServeCommand(CLI::App& root);
 Command AddSimulateCommand(CLI::App& root);
 Command AddCompareCommand(CLI::App& root);
+Command AddSweepCommand(CLI::App& root);
 
 }  // namespace fleetsim

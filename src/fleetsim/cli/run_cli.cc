@@ -23,6 +23,7 @@ constexpr CommandFactory kCommands[] = {
     AddCostCommand,
     AddServeCommand,
     AddCompareCommand,
+    AddSweepCommand,
     AddValidateCommand,
     AddCalibrateCommand,
     AddCatalogCommand,

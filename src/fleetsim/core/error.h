@@ -17,10 +17,21 @@ class InputError : public std::runtime_error {
   int line() const { return line_; }
   const std::string& message() const { return message_; }
 
+  // Whether the error is about one key or the form of its value (an unknown key, a value that is not a number, of
+  // the wrong unit, out of range, not one of the choices), as opposed to a combination of keys (a plan that does
+  // not divide the fleet). `fleetsim sweep` refuses the first kind in an axis before any point runs; the second
+  // may hold for some points and not others.
+  bool about_one_key() const { return about_one_key_; }
+  InputError& AboutOneKey() {
+    about_one_key_ = true;
+    return *this;
+  }
+
  private:
   std::string file_;
   int line_;
   std::string message_;
+  bool about_one_key_ = false;
 };
 
 // Thrown by library code for an internal invariant that does not hold (a bug, not bad input).

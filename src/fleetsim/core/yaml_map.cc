@@ -143,6 +143,10 @@ void YamlMap::Fail(const std::string& key, const std::string& message) const {
   throw InputError(*file_, LineOf(key), fmt::format("{}: {}", KeyPath(key), message));
 }
 
+void YamlMap::FailValue(const std::string& key, const std::string& message) const {
+  throw InputError(*file_, LineOf(key), fmt::format("{}: {}", KeyPath(key), message)).AboutOneKey();
+}
+
 void YamlMap::FailHere(const std::string& message) const {
   throw InputError(*file_, line(), path_.empty() ? message : fmt::format("{}: {}", path_, message));
 }
@@ -157,7 +161,7 @@ YAML::Node YamlMap::Get(const std::string& key) {
 
 YAML::Node YamlMap::Required(const std::string& key) {
   YAML::Node value = Get(key);
-  if (!value.IsDefined() || value.IsNull()) Fail(key, "missing required key");
+  if (!value.IsDefined() || value.IsNull()) FailValue(key, "missing required key");
   return value;
 }
 
@@ -168,7 +172,7 @@ bool YamlMap::Has(const std::string& key) {
 
 std::string YamlMap::String(const std::string& key) {
   const YAML::Node value = Required(key);
-  if (!value.IsScalar()) Fail(key, "expected a single value (a string)");
+  if (!value.IsScalar()) FailValue(key, "expected a single value (a string)");
   return value.Scalar();
 }
 
@@ -180,8 +184,8 @@ std::optional<std::string> YamlMap::OptString(const std::string& key) {
 std::string YamlMap::Choice(const std::string& key, const std::vector<std::string>& choices) {
   std::string value = String(key);
   if (std::find(choices.begin(), choices.end(), value) == choices.end()) {
-    Fail(key,
-         fmt::format("'{}' is not allowed{}; allowed: {}", value, DidYouMean(value, choices), JoinList(choices)));
+    FailValue(key, fmt::format("'{}' is not allowed{}; allowed: {}", value, DidYouMean(value, choices),
+                               JoinList(choices)));
   }
   return value;
 }
@@ -192,10 +196,10 @@ std::optional<std::string> YamlMap::OptChoice(const std::string& key, const std:
 }
 
 double YamlMap::ToNumber(const std::string& key, const YAML::Node& value) const {
-  if (!value.IsScalar()) Fail(key, "expected a number");
+  if (!value.IsScalar()) FailValue(key, "expected a number");
   double v = 0.0;
   if (!YAML::convert<double>::decode(value, v) || !std::isfinite(v)) {
-    Fail(key, fmt::format("'{}' is not a number", value.Scalar()));
+    FailValue(key, fmt::format("'{}' is not a number", value.Scalar()));
   }
   return v;
 }
@@ -204,8 +208,8 @@ void YamlMap::CheckRange(const std::string& key, double value, Range range, std:
                          const std::string& written) const {
   const bool below = range.exclusive_min ? value <= range.min : value < range.min;
   if (below || value > range.max) {
-    Fail(key, fmt::format("{} is out of range: must be {}", written.empty() ? fmt::format("{:g}", value) : written,
-                          DescribeRange(range, dim)));
+    FailValue(key, fmt::format("{} is out of range: must be {}",
+                               written.empty() ? fmt::format("{:g}", value) : written, DescribeRange(range, dim)));
   }
 }
 
@@ -222,7 +226,7 @@ std::optional<double> YamlMap::OptNumber(const std::string& key, Range range) {
 
 int64_t YamlMap::Integer(const std::string& key, Range range) {
   const double v = Number(key, range);
-  if (v != std::floor(v) || std::fabs(v) > 9.0e15) Fail(key, fmt::format("{:g} is not a whole number", v));
+  if (v != std::floor(v) || std::fabs(v) > 9.0e15) FailValue(key, fmt::format("{:g} is not a whole number", v));
   return static_cast<int64_t>(v);
 }
 
@@ -242,7 +246,8 @@ bool YamlMap::Bool(const std::string& key) {
   const YAML::Node value = Required(key);
   bool b = false;
   if (!value.IsScalar() || !YAML::convert<bool>::decode(value, b)) {
-    Fail(key, fmt::format("expected true or false, got '{}'", value.IsScalar() ? value.Scalar() : "a collection"));
+    FailValue(key,
+              fmt::format("expected true or false, got '{}'", value.IsScalar() ? value.Scalar() : "a collection"));
   }
   return b;
 }
@@ -254,13 +259,13 @@ std::optional<bool> YamlMap::OptBool(const std::string& key) {
 
 double YamlMap::Quantity(const std::string& key, Dimension dim, Range range) {
   const YAML::Node value = Required(key);
-  if (!value.IsScalar()) Fail(key, fmt::format("expected {}", DimensionName(dim)));
+  if (!value.IsScalar()) FailValue(key, fmt::format("expected {}", DimensionName(dim)));
   double v = 0.0;
   if (YAML::convert<double>::decode(value, v)) {
-    if (!std::isfinite(v)) Fail(key, "the value must be finite");
+    if (!std::isfinite(v)) FailValue(key, "the value must be finite");
   } else {
     const QuantityResult parsed = ParseQuantity(value.Scalar(), dim);
-    if (!parsed.value) Fail(key, parsed.error);
+    if (!parsed.value) FailValue(key, parsed.error);
     v = *parsed.value;
   }
   CheckRange(key, v, range, dim, value.Scalar());
@@ -275,7 +280,7 @@ std::optional<double> YamlMap::OptQuantity(const std::string& key, Dimension dim
 std::vector<int64_t> YamlMap::IntegerList(const std::string& key, Range range) {
   std::vector<int64_t> out;
   for (double v : NumberList(key, range)) {
-    if (v != std::floor(v)) Fail(key, fmt::format("{:g} is not a whole number", v));
+    if (v != std::floor(v)) FailValue(key, fmt::format("{:g} is not a whole number", v));
     out.push_back(static_cast<int64_t>(v));
   }
   return out;
@@ -283,7 +288,7 @@ std::vector<int64_t> YamlMap::IntegerList(const std::string& key, Range range) {
 
 std::vector<double> YamlMap::NumberList(const std::string& key, Range range) {
   const YAML::Node value = Required(key);
-  if (!value.IsSequence()) Fail(key, "expected a list of numbers, e.g. [4, 4, 4]");
+  if (!value.IsSequence()) FailValue(key, "expected a list of numbers, e.g. [4, 4, 4]");
   std::vector<double> out;
   for (const YAML::Node& item : value) {
     const double v = ToNumber(key, item);
@@ -296,10 +301,10 @@ std::vector<double> YamlMap::NumberList(const std::string& key, Range range) {
 std::vector<std::string> YamlMap::StringList(const std::string& key) {
   const YAML::Node value = Required(key);
   if (value.IsScalar()) return {value.Scalar()};
-  if (!value.IsSequence()) Fail(key, "expected a list of names");
+  if (!value.IsSequence()) FailValue(key, "expected a list of names");
   std::vector<std::string> out;
   for (const YAML::Node& item : value) {
-    if (!item.IsScalar()) Fail(key, "expected a list of names");
+    if (!item.IsScalar()) FailValue(key, "expected a list of names");
     out.push_back(item.Scalar());
   }
   return out;
@@ -307,10 +312,11 @@ std::vector<std::string> YamlMap::StringList(const std::string& key) {
 
 std::map<std::string, std::string> YamlMap::StringMap(const std::string& key) {
   const YAML::Node value = Required(key);
-  if (!value.IsMap()) Fail(key, "expected a mapping of names to strings");
+  if (!value.IsMap()) FailValue(key, "expected a mapping of names to strings");
   std::map<std::string, std::string> out;
   for (const auto& entry : value) {
-    if (!entry.first.IsScalar() || !entry.second.IsScalar()) Fail(key, "expected a mapping of names to strings");
+    if (!entry.first.IsScalar() || !entry.second.IsScalar())
+      FailValue(key, "expected a mapping of names to strings");
     out[entry.first.Scalar()] = entry.second.Scalar();
   }
   return out;
@@ -318,7 +324,7 @@ std::map<std::string, std::string> YamlMap::StringMap(const std::string& key) {
 
 YamlMap YamlMap::Map(const std::string& key) {
   const YAML::Node value = Required(key);
-  if (!value.IsMap()) Fail(key, "expected a mapping of keys to values");
+  if (!value.IsMap()) FailValue(key, "expected a mapping of keys to values");
   return YamlMap(value, file_, KeyPath(key));
 }
 
@@ -329,7 +335,7 @@ std::optional<YamlMap> YamlMap::OptMap(const std::string& key) {
 
 std::vector<YamlMap> YamlMap::MapList(const std::string& key) {
   const YAML::Node value = Required(key);
-  if (!value.IsSequence()) Fail(key, "expected a list of mappings");
+  if (!value.IsSequence()) FailValue(key, "expected a list of mappings");
   std::vector<YamlMap> out;
   size_t i = 0;
   for (const YAML::Node& item : value) {
@@ -351,7 +357,8 @@ void YamlMap::Finish() const {
     std::sort(allowed.begin(), allowed.end());
     throw InputError(*file_, LineOfNode(key_node),
                      fmt::format("unknown key '{}'{}{}; allowed keys: {}", key, DidYouMean(key, known_),
-                                 path_.empty() ? "" : fmt::format(" in '{}'", path_), JoinList(allowed)));
+                                 path_.empty() ? "" : fmt::format(" in '{}'", path_), JoinList(allowed)))
+        .AboutOneKey();
   }
 }
 

@@ -84,6 +84,8 @@ class YamlMap {
   // Throws InputError at the key's line (or the map's line).
   [[noreturn]] void Fail(const std::string& key, const std::string& message) const;
   [[noreturn]] void FailHere(const std::string& message) const;
+  // The same for an error about this key's value alone (InputError::about_one_key).
+  [[noreturn]] void FailValue(const std::string& key, const std::string& message) const;
 
   // "cluster.count" for messages.
   std::string KeyPath(const std::string& key) const;

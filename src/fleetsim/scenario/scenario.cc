@@ -22,8 +22,8 @@ T ResolvePreset(YamlMap& parent, const std::string& key, const std::string& defa
   auto lookup = [&](const std::string& id, YamlMap& where, const std::string& where_key) -> T {
     const T* found = find(id);
     if (!found) {
-      where.Fail(where_key,
-                 fmt::format("unknown {} '{}'{}; known: {}", kind, id, DidYouMean(id, ids), JoinList(ids)));
+      where.FailValue(where_key,
+                      fmt::format("unknown {} '{}'{}; known: {}", kind, id, DidYouMean(id, ids), JoinList(ids)));
     }
     return *found;
   };
@@ -77,9 +77,9 @@ ClusterSpec ParseCluster(YamlMap& root, const Catalog& catalog) {
   const std::string acc_id = m.String("accelerator");
   const Accelerator* acc = catalog.FindAccelerator(acc_id);
   if (!acc) {
-    m.Fail("accelerator",
-           fmt::format("unknown accelerator '{}'{}; known: {}", acc_id,
-                       DidYouMean(acc_id, catalog.AcceleratorIds()), JoinList(catalog.AcceleratorIds())));
+    m.FailValue("accelerator",
+                fmt::format("unknown accelerator '{}'{}; known: {}", acc_id,
+                            DidYouMean(acc_id, catalog.AcceleratorIds()), JoinList(catalog.AcceleratorIds())));
   }
   c.accelerator = *acc;
   c.count = m.Integer("count", Range::Between(1, 1e8));
@@ -137,8 +137,8 @@ ModelSpec ParseModelSection(YamlMap& root, const Catalog& catalog) {
     const std::string id = root.String("model");
     const ModelSpec* m = catalog.FindModel(id);
     if (!m) {
-      root.Fail("model", fmt::format("unknown model '{}'{}; known: {}", id, DidYouMean(id, catalog.ModelIds()),
-                                     JoinList(catalog.ModelIds())));
+      root.FailValue("model", fmt::format("unknown model '{}'{}; known: {}", id,
+                                          DidYouMean(id, catalog.ModelIds()), JoinList(catalog.ModelIds())));
     }
     return *m;
   }

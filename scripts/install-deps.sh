@@ -8,6 +8,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libnlopt-dev
   python3-dev pybind11-dev  # the Python module (import fleetsim)
+  libopenmpi-dev openmpi-bin  # sweeps across ranks (mpirun -n N fleetsim sweep, scripts/mpirun.sh)
   libsqlite3-dev  # sweep results (fleetsim sweep --db)
   libprotobuf-dev protobuf-compiler  # Chakra execution traces (protobuf streams) in and out of `simulate`
   libjs-chart.js  # Chart.js, embedded at build time into HTML reports (compare/demo --html)

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -17,6 +18,7 @@
 #include "fleetsim/planner/estimate_scenario.h"
 #include "fleetsim/report/step_report.h"
 #include "fleetsim/report/table.h"
+#include "fleetsim/sweep/sweep_mpi.h"
 #include "fleetsim/sweep/sweep_run.h"
 
 namespace fleetsim {
@@ -101,15 +103,36 @@ void CheckKeep(const SweepSpec& spec, const PointEvaluator& evaluate) {
 }
 
 int RunSweepCli(const SweepCliOptions& o, std::ostream& out) {
+  // Under mpirun: rank 0 checks, hands out points and writes; the other ranks evaluate (sweep/sweep_mpi.h).
+  MpiWorld world;
+  if (LaunchedUnderMpi()) world = StartMpi();
+  struct Finalize {
+    bool mpi;
+    ~Finalize() {
+      if (mpi) StopMpi();
+    }
+  } finalize{world.size > 1};
   const SweepSpec spec = LoadSweepSpec(o.path);
   const std::string base_text = ReadInputFile(spec.base_path, "base scenario file");
   const std::shared_ptr<const Catalog> catalog = o.common.LoadCatalog();
-  CheckAxes(spec, base_text, *catalog);
-  const PointEvaluator evaluate = MakeEvaluator(spec, base_text, catalog, o.common.catalog_overlay);
-  CheckKeep(spec, evaluate);
+  if (world.rank > 0) {
+    WorkForCoordinator(spec, MakeEvaluator(spec, base_text, catalog, o.common.catalog_overlay));
+    return 0;
+  }
+  std::optional<SweepDb> opened;
+  PointEvaluator evaluate;
   const std::string db_path = o.db.empty() ? std::filesystem::path(o.path).stem().string() + ".sqlite" : o.db;
-  const std::string inputs = ReadInputFile(o.path, "sweep file") + "\n---base---\n" + base_text;
-  SweepDb db(db_path, spec, inputs, o.resume);
+  try {
+    CheckAxes(spec, base_text, *catalog);
+    evaluate = MakeEvaluator(spec, base_text, catalog, o.common.catalog_overlay);
+    CheckKeep(spec, evaluate);
+    const std::string inputs = ReadInputFile(o.path, "sweep file") + "\n---base---\n" + base_text;
+    opened.emplace(db_path, spec, inputs, o.resume);
+  } catch (...) {
+    if (world.size > 1) ReleaseWorkers(world);
+    throw;
+  }
+  SweepDb& db = *opened;
   const auto start = std::chrono::steady_clock::now();
   SweepStats stats;
   {
@@ -127,11 +150,13 @@ int RunSweepCli(const SweepCliOptions& o, std::ostream& out) {
       const double s = std::chrono::duration<double>(now - start).count();
       std::cerr << fmt::format("sweep: {} of {} points, {:.0f}/s\n", done, total, done / std::max(s, 1e-9));
     };
-    stats = RunSweep(spec, db, evaluate, options);
+    stats = world.size > 1 ? CoordinateSweep(spec, db, options, world) : RunSweep(spec, db, evaluate, options);
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::cerr << fmt::format("sweep: {} points run in {:.2f} s ({:.0f} points/s on {} thread(s))\n", stats.run, wall,
-                           stats.run / std::max(wall, 1e-9), o.threads);
+  std::cerr << fmt::format("sweep: {} points run in {:.2f} s ({:.0f} points/s on {})\n", stats.run, wall,
+                           stats.run / std::max(wall, 1e-9),
+                           world.size > 1 ? fmt::format("{} MPI worker ranks", world.size - 1)
+                                          : fmt::format("{} thread(s)", o.threads));
   switch (o.common.Format()) {
     case OutputFormat::kCsv:
       out << db.Csv();

@@ -94,8 +94,7 @@ Catalog Catalog::WithOverlay(const std::string& path) {
 }
 
 Catalog Catalog::WithOverlayText(const std::string& text, const std::string& path) {
-  std::vector<YamlMap> documents = EmbeddedDocuments();
-  documents.push_back(YamlMap::Parse(text, path));
+  const std::vector<YamlMap> documents = {YamlMap::Parse(text, path)};
   // FromDocuments passes over files without catalog sections (they belong to other modules); an overlay is read
   // for nothing else, so one without them is a mistake (a misspelt section, the wrong file) and is said so.
   YamlMap root = documents.back();
@@ -109,7 +108,18 @@ Catalog Catalog::WithOverlayText(const std::string& text, const std::string& pat
                                                    : fmt::format(" (found '{}'{})", first_key,
                                                                  DidYouMean(first_key, sections))));
   }
-  return FromDocuments(documents);
+  // The built-in entries are parsed once (BuiltIn); the overlay's are read over a copy of them, and the
+  // calibration is resolved again with the overlay's table last, so that an accelerator taking a `relative`'s
+  // parameters sees the overlay's change to them.
+  Catalog c = BuiltIn();
+  std::vector<YamlMap> tables;
+  for (YamlMap doc : EmbeddedDocuments()) {
+    if (HasCatalogSection(doc) && doc.Has("calibration")) tables.push_back(doc.Map("calibration"));
+  }
+  c.ReadDocuments({documents.back()}, tables);
+  c.ResolveCalibration(tables);
+  c.CheckReferences();
+  return c;
 }
 
 Catalog Catalog::FromTexts(const std::vector<std::pair<std::string, std::string>>& files) {
@@ -121,6 +131,14 @@ Catalog Catalog::FromTexts(const std::vector<std::pair<std::string, std::string>
 Catalog Catalog::FromDocuments(const std::vector<YamlMap>& documents) {
   Catalog c;
   std::vector<YamlMap> tables;  // the calibration sections, in file order
+  c.ReadDocuments(documents, tables);
+  c.ResolveCalibration(tables);
+  c.CheckReferences();
+  return c;
+}
+
+void Catalog::ReadDocuments(const std::vector<YamlMap>& documents, std::vector<YamlMap>& tables) {
+  Catalog& c = *this;
   for (YamlMap root : documents) {
     // Data files of other modules (failure rates, datacenter defaults) are theirs to read.
     if (!HasCatalogSection(root)) continue;
@@ -133,6 +151,10 @@ Catalog Catalog::FromDocuments(const std::vector<YamlMap>& documents) {
     root.Has("notes");  // free-form commentary allowed at the top of a data file
     root.Finish();
   }
+}
+
+void Catalog::ResolveCalibration(std::vector<YamlMap>& tables) {
+  Catalog& c = *this;
   // Calibration applies to accelerators already read: one entry per accelerator id and file, applied in file
   // order (a later file, such as a --catalog-overlay, changes only the fields it gives). An entry naming a
   // `relative` starts from that accelerator's parameters as resolved, then applies its own fields.
@@ -165,8 +187,6 @@ Catalog Catalog::FromDocuments(const std::vector<YamlMap>& documents) {
   };
   for (size_t i = 0; i < c.accelerators_.size(); ++i) resolve(i);
   for (const YamlMap& table : tables) table.Finish();
-  c.CheckReferences();
-  return c;
 }
 
 void Catalog::CheckReferences() const {

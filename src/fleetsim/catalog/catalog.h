@@ -56,6 +56,10 @@ class Catalog {
  private:
   // Reads parsed documents in order (later ones override earlier entries), then checks cross-references.
   static Catalog FromDocuments(const std::vector<YamlMap>& documents);
+  // Reads the entries of catalog documents over those already held (an id read before is overridden), collecting
+  // their `calibration:` tables; then applies the tables, in order, to the accelerators.
+  void ReadDocuments(const std::vector<YamlMap>& documents, std::vector<YamlMap>& tables);
+  void ResolveCalibration(std::vector<YamlMap>& tables);
   void CheckReferences() const;
 
   std::vector<Accelerator> accelerators_;

@@ -152,7 +152,8 @@ CostModel::CostModel(const PowerModel& power, const EconomicsSpec& economics)
   } else if (capex_) {
     own();
   } else if (public_price) {
-    rent(*public_price, why + "; the public price (data/datacenter.yaml)");
+    rent(*public_price, "the public price (data/datacenter.yaml)");
+    note_ += fmt::format(" ({})", why);
   } else if ((capex_ = DeriveCapex(power_, economics_, /*estimate=*/true, &why))) {
     own();
   } else {

@@ -96,7 +96,9 @@ EconomicsSpec ParseEconomicsSpec(YamlMap& m, const ClusterSpec& cluster) {
         "capex from them");
   }
   if (e.basis == CostBasis::kOwned && e.cloud_price_usd_per_s) {
-    m.Fail("cloud_price", "cloud_price prices a rented run; drop it or `basis: owned`");
+    m.Fail("cloud_price",
+           "cloud_price prices a rented run, and the basis is owned: drop cloud_price, or price the run rented "
+           "(basis: rented, --basis rented)");
   }
   if (e.chip_pricing == ChipPricing::kBuild && !e.build_cost && !cluster.accelerator.build_cost) {
     m.Fail("chip_price", fmt::format("the catalog has no build cost for '{}': give economics.build_cost",

@@ -49,8 +49,12 @@ std::vector<std::string> AxisValues(YamlMap& axes, const std::string& key) {
       axes.Fail(key, "a range gives exactly one of step (linear), factor (geometric) or points (log-spaced)");
     }
     if (step) {
-      for (double v = from; v <= to * (1 + 1e-12) && values.size() <= kMaxAxisValues; v += *step)
+      // from + k step, not a running sum: no drift over many steps; `to` itself is kept despite rounding.
+      for (int64_t k = 0; values.size() <= kMaxAxisValues; ++k) {
+        const double v = from + static_cast<double>(k) * *step;
+        if (v > to + *step * 1e-9) break;
         values.push_back(Number(v));
+      }
     } else if (factor) {
       if (from <= 0) axes.Fail(key, "a geometric range starts above 0");
       for (double v = from; v <= to * (1 + 1e-12) && values.size() <= kMaxAxisValues; v *= *factor)

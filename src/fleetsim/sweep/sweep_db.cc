@@ -79,6 +79,18 @@ SweepDb::SweepDb(const std::string& path, const SweepSpec& spec, const std::stri
     db_ = nullptr;
     throw InputError(path, 0, fmt::format("cannot open the sweep database: {}", why));
   }
+  // A failure after the open (another sweep's database, a schema that cannot be made) must close it: the
+  // destructor does not run for a constructor that throws.
+  try {
+    Initialize(spec, inputs);
+  } catch (...) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
+}
+
+void SweepDb::Initialize(const SweepSpec& spec, const std::string& inputs) {
   sqlite3_busy_timeout(db_, 10000);
   Exec("PRAGMA journal_mode=WAL");
   Exec("PRAGMA synchronous=NORMAL");
@@ -93,7 +105,7 @@ SweepDb::SweepDb(const std::string& path, const SweepSpec& spec, const std::stri
   if (sqlite3_step(find.get()) == SQLITE_ROW) {
     const std::string stored(reinterpret_cast<const char*>(sqlite3_column_text(find.get(), 0)));
     if (stored != inputs) {
-      throw InputError(path, 0,
+      throw InputError(path_, 0,
                        "the database holds another sweep (its sweep file, base scenario or command differ); "
                        "name another file");
     }

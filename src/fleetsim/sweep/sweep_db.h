@@ -44,6 +44,7 @@ class SweepDb {
   nlohmann::json Json() const;
 
  private:
+  void Initialize(const SweepSpec& spec, const std::string& inputs);
   void Exec(const std::string& sql) const;
   [[noreturn]] void Fail(const std::string& what) const;
 

@@ -17,15 +17,6 @@ namespace {
 
 using Getter = std::function<std::optional<double>(const ScenarioFigures&)>;
 
-// A number with `digits` significant digits, plain where that is short and scientific where it is huge.
-std::string Significant(double v, int digits) {
-  if (!std::isfinite(v)) return "-";
-  const double a = std::fabs(v);
-  if (a != 0 && (a >= 1e12 || a < 1e-4)) return fmt::format("{:.{}e}", v, digits - 1);
-  const int magnitude = a == 0 ? 0 : static_cast<int>(std::floor(std::log10(a)));
-  return FormatFixed(v, std::max(0, digits - 1 - magnitude));
-}
-
 void AddNumber(Comparison& c, std::string key, std::string label, std::string unit, const Getter& get,
                int digits = 3, double scale = 1.0, bool ratio = true) {
   FigureRow row{std::move(key), std::move(label), std::move(unit), {}, {}, digits, scale, ratio};
@@ -171,14 +162,14 @@ std::string ComparisonText(const Comparison& c) {
         continue;
       }
       const std::optional<double>& v = r.values[i];
-      cells.push_back(v ? Significant(*v * r.scale, r.digits) : "-");
+      cells.push_back(v ? FormatSignificant(*v * r.scale, r.digits) : "-");
       if (i > 0) {
         const std::optional<double>& first = r.values[0];
         if (!v || !first) {
           cells.push_back("-");
         } else if (!r.ratio) {
           const double d = (*v - *first) * r.scale;
-          cells.push_back((d >= 0 ? "+" : "") + Significant(d, r.digits));
+          cells.push_back((d >= 0 ? "+" : "") + FormatSignificant(d, r.digits));
         } else {
           cells.push_back(*first != 0 ? fmt::format("{:.2f}x", *v / *first) : "-");
         }

@@ -85,14 +85,6 @@ constexpr const char* kDrawScript = R"js(
 })();
 )js";
 
-std::string Significant(double v, int digits) {
-  if (!std::isfinite(v)) return "-";
-  const double a = std::fabs(v);
-  if (a != 0 && (a >= 1e12 || a < 1e-4)) return fmt::format("{:.{}e}", v, digits - 1);
-  const int magnitude = a == 0 ? 0 : static_cast<int>(std::floor(std::log10(a)));
-  return FormatFixed(v, std::max(0, digits - 1 - magnitude));
-}
-
 std::string TableHtml(const std::vector<std::string>& headers, const std::vector<std::vector<std::string>>& rows) {
   std::string html = "<div class=\"scroll\"><table><thead><tr>";
   for (const std::string& h : headers) html += "<th>" + HtmlEscape(h) + "</th>";
@@ -178,7 +170,8 @@ void HtmlReport::AddChart(ChartSpec chart) {
   for (size_t x = 0; x < chart.labels.size(); ++x) {
     std::vector<std::string> row = {chart.labels[x]};
     for (const ChartSeries& s : chart.series) {
-      row.push_back(x < s.values.size() && s.values[x] ? Significant(*s.values[x], chart.table_digits) : "-");
+      row.push_back(x < s.values.size() && s.values[x] ? FormatSignificant(*s.values[x], chart.table_digits)
+                                                       : "-");
     }
     rows.push_back(row);
   }

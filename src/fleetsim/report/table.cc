@@ -86,4 +86,12 @@ std::string FormatFixed(double v, int decimals) {
   return fmt::format("{:.{}f}", v, decimals);
 }
 
+std::string FormatSignificant(double v, int digits) {
+  if (!std::isfinite(v)) return "-";
+  const double a = std::fabs(v);
+  if (a != 0 && (a >= 1e12 || a < 1e-4)) return fmt::format("{:.{}e}", v, digits - 1);
+  const int magnitude = a == 0 ? 0 : static_cast<int>(std::floor(std::log10(a)));
+  return FormatFixed(v, std::max(0, digits - 1 - magnitude));
+}
+
 }  // namespace fleetsim

@@ -30,5 +30,8 @@ std::string CsvField(const std::string& s);
 // A number for a cell: fixed with `decimals` places while it has at most 12 digits before the point, else in
 // scientific notation ("1.23e+15"), so a huge value stays readable; "-" for a value that is not finite.
 std::string FormatFixed(double v, int decimals);
+// A number with `digits` significant digits: plain where that is short, scientific at 1e12 and above or below
+// 1e-4; "-" for a value that is not finite.
+std::string FormatSignificant(double v, int digits);
 
 }  // namespace fleetsim

@@ -35,7 +35,7 @@ constexpr CommandFactory kCommands[] = {
 int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   CLI::App app{"fleetsim: simulator and planner of AI compute infrastructure", "fleetsim"};
   app.require_subcommand(0, 1);
-  app.set_version_flag("--version", "fleetsim 0.1.0");
+  app.set_version_flag("--version", "fleetsim " FLEETSIM_VERSION);
   std::vector<Command> commands;
   for (CommandFactory factory : kCommands) commands.push_back(factory(app));
 
@@ -49,7 +49,7 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     out << app.help("", CLI::AppFormatMode::All);
     return 0;
   } catch (const CLI::CallForVersion&) {
-    out << "fleetsim 0.1.0\n";
+    out << "fleetsim " FLEETSIM_VERSION "\n";
     return 0;
   } catch (const CLI::ParseError& e) {
     err << "error: " << e.what() << "\nRun 'fleetsim --help' for usage.\n";

@@ -17,7 +17,7 @@ std::string Quote(const std::string& name) {
   return q + "\"";
 }
 
-constexpr const char* kVersion = "fleetsim 0.1.0";
+constexpr const char* kVersion = "fleetsim " FLEETSIM_VERSION;
 
 // A prepared statement that finalizes itself.
 class Statement {

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
 #include <unistd.h>
+#include <yaml-cpp/yaml.h>
 
 #include "fleetsim/cli/run_cli.h"
 #include "fleetsim/core/error.h"
@@ -34,7 +34,8 @@ class ScenarioFile {
       path_ = py::str(py::module_::import("os").attr("fspath")(scenario));
       return;
     }
-    if (!py::isinstance<py::dict>(scenario)) throw py::type_error("a scenario is a dict or the path of a YAML file");
+    if (!py::isinstance<py::dict>(scenario))
+      throw py::type_error("a scenario is a dict or the path of a YAML file");
     static std::atomic<int> counter{0};
     const std::filesystem::path dir = std::filesystem::temp_directory_path() / "fleetsim-python";
     std::filesystem::create_directories(dir);
@@ -61,16 +62,16 @@ class ScenarioFile {
   bool temporary_ = false;
 };
 
-// Keyword options as flags: top=5 -> --top 5, catalog_overlay="f" -> --catalog-overlay f, a True flag alone,
-// set={"training.zero": 1} -> --set training.zero=1 ..., a list -> the flag once per item.
-std::vector<std::string> Flags(const py::kwargs& options) {
-  std::vector<std::string> args;
+// `args` followed by the keyword options as flags: top=5 -> --top 5, catalog_overlay="f" -> --catalog-overlay f, a
+// True flag alone, set={"training.zero": 1} -> --set training.zero=1 ..., a list -> the flag once per item.
+std::vector<std::string> WithFlags(std::vector<std::string> args, const py::kwargs& options) {
   for (const auto& [k, v] : options) {
     std::string flag = "--" + py::str(k).cast<std::string>();
     for (char& c : flag) c = c == '_' ? '-' : c;
     if (flag == "--set") {
       for (const auto& [sk, sv] : v.cast<py::dict>()) {
-        args.insert(args.end(), {"--set", py::str(sk).cast<std::string>() + "=" + py::str(sv).cast<std::string>()});
+        args.insert(args.end(),
+                    {"--set", py::str(sk).cast<std::string>() + "=" + py::str(sv).cast<std::string>()});
       }
     } else if (py::isinstance<py::bool_>(v)) {
       if (v.cast<bool>()) args.push_back(flag);
@@ -101,7 +102,8 @@ py::object ToPython(const YAML::Node& node) {
   if (node.Tag() != "!") {  // unquoted: a number or a boolean if it reads as one
     if (text == "true" || text == "false") return py::bool_(text == "true");
     int64_t i = 0;
-    if (YAML::convert<int64_t>::decode(node, i) && text.find_first_of(".eE") == std::string::npos) return py::int_(i);
+    if (YAML::convert<int64_t>::decode(node, i) && text.find_first_of(".eE") == std::string::npos)
+      return py::int_(i);
     double v = 0;
     if (YAML::convert<double>::decode(node, v)) return py::float_(v);
   }
@@ -131,9 +133,7 @@ py::object Run(std::vector<std::string> args, const ScenarioFile* file = nullptr
 
 py::object ScenarioCommand(const std::string& command, const py::object& scenario, const py::kwargs& options) {
   const ScenarioFile file(scenario);
-  std::vector<std::string> args = {command, file.path()};
-  for (std::string& f : Flags(options)) args.push_back(std::move(f));
-  return Run(args, &file);
+  return Run(WithFlags({command, file.path()}, options), &file);
 }
 
 }  // namespace
@@ -179,23 +179,16 @@ PYBIND11_MODULE(fleetsim, m) {
           files.push_back(std::make_unique<ScenarioFile>(py::reinterpret_borrow<py::object>(s)));
           args.push_back(files.back()->path());
         }
-        for (std::string& f : Flags(options)) args.push_back(std::move(f));
-        return Run(args);
+        return Run(WithFlags(args, options));
       },
       py::arg("scenarios"), "`fleetsim compare` on a list of scenarios");
   m.def(
-      "collective", [](const py::kwargs& options) { return Run([&] {
-                                                      std::vector<std::string> a = {"collective"};
-                                                      for (std::string& f : Flags(options)) a.push_back(f);
-                                                      return a;
-                                                    }()); },
+      "collective", [](const py::kwargs& options) { return Run(WithFlags({"collective"}, options)); },
       "`fleetsim collective` with its options as keyword arguments (node=, count=, op=, algo=, size=)");
   m.def(
       "sweep",
       [](const std::string& path, const py::kwargs& options) {
-        std::vector<std::string> args = {"sweep", path};
-        for (std::string& f : Flags(options)) args.push_back(std::move(f));
-        return Run(args);
+        return Run(WithFlags({"sweep", path}, options));
       },
       py::arg("path"), "`fleetsim sweep` on a sweep file; returns the summary and every stored row");
 }

@@ -46,6 +46,10 @@ void EvaluateTraining(ScenarioFigures& f) {
     const int64_t count = std::max<int64_t>(
         node, std::llround(static_cast<double>(s.cluster.count) * factor / static_cast<double>(node)) * node);
     if (!f.goodput_by_size.empty() && f.goodput_by_size.back().accelerators == count) continue;
+    if (count == s.cluster.count) {  // the scenario's own fleet: the run above, with all its trials
+      f.goodput_by_size.push_back({count, f.reliability->ettr.mean});
+      continue;
+    }
     ReliabilitySpec sized = curve;
     sized.spares = std::min(sized.spares, count / node);
     const ReliabilityResult r =

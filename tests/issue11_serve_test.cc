@@ -311,3 +311,66 @@ TEST(Issue11Demo, TheDemoServesLlama3On7FleetsUnderTheSlo) {
 
 }  // namespace
 }  // namespace fleetsim
+
+namespace fleetsim {
+namespace {
+
+// Serving stacks that run static-shape caches (JetStream on TPUs, 2024): every slot holds the whole cache length
+// and the decode attention reads all of it, so a longer cache slows decoding of the same short requests, and a
+// request longer than the cache is refused with its reason.
+TEST(Issue11Fidelity, DenseKvCacheIsReadWholeEachDecodeStep) {
+  const std::string head =
+      "cluster: {accelerator: tpu-v5e, count: 8}\nmodel: llama2-7b\n"
+      "serving: {precision: bf16, replica: {tp: 8}, max_batch: 96, stack: jetstream, kv_cache: {length: ";
+  const std::string tail = "}}\nworkload: {input_tokens: 128, output_tokens: 128, requests: 192}\n";
+  const ServeResult short_cache = EvaluateYaml(head + "512" + tail);
+  const ServeResult long_cache = EvaluateYaml(head + "4096" + tail);
+  // Llama 2 7B keeps 32 KV heads (512 KB per token in bf16): 96 slots x 4,096 positions are 25 GB a step.
+  EXPECT_LT(long_cache.metrics.output_tokens_per_s, 0.6 * short_cache.metrics.output_tokens_per_s);
+  // A paged stack on the same chips reads only each sequence's own context: faster than either.
+  const ServeResult paged = EvaluateYaml(head.substr(0, head.find("stack:")) + "stack: generic" +
+                                         "}\nworkload: {input_tokens: 128, output_tokens: 128, requests: 192}\n");
+  EXPECT_GT(paged.metrics.output_tokens_per_s, short_cache.metrics.output_tokens_per_s);
+  EXPECT_THROW(EvaluateYaml(head + "200" + tail), InputError);  // 256 tokens do not fit a 200-token slot
+}
+
+// Weight-only int8 (JetStream's quantised weights): the weights stream at one byte, the GEMMs run at the bf16
+// rate. A compute-bound prefill therefore costs what bf16 costs, while a lone decode, bound by reading the
+// weights, runs faster than in bf16.
+TEST(Issue11Fidelity, WeightOnlyInt8ComputesAtTheBf16Rate) {
+  auto rate = [](const std::string& precision, const std::string& lengths) {
+    return EvaluateYaml(
+               "cluster: {accelerator: tpu-v5e, count: 1}\nmodel: gemma-2b\nserving: {precision: " + precision +
+               ", stack: jetstream, max_batch: 1}\nworkload: {" + lengths + ", requests: 8}\n")
+        .metrics.requests_per_s;
+  };
+  const std::string prefill = "input_tokens: 4096, output_tokens: 1";
+  EXPECT_NEAR(rate("int8", prefill) / rate("bf16", prefill), 1.0, 0.05);
+  const std::string decode = "input_tokens: 16, output_tokens: 256";
+  EXPECT_GT(rate("int8", decode), 1.25 * rate("bf16", decode));
+}
+
+// MLPerf LoadGen sizes an Offline run to last at least 600 s at the submitter's expected QPS (x1.1), so the
+// drain, where batches only empty, is a small share; `min_duration` issues that many requests here.
+TEST(Issue11Fidelity, MinDurationSizesTheOfflineRunAsLoadGenDoes) {
+  const std::string base =
+      "cluster: {accelerator: h100, count: 8}\nmodel: mixtral-8x7b\n"
+      "serving: {precision: fp8, replica: {tp: 1}}\n"
+      "workload: {preset: mlperf-mixtral-8x7b, arrival: offline, requests: 4000";
+  const ServeResult short_run = EvaluateYaml(base + "}\n");
+  const ServeResult loadgen = EvaluateYaml(base + ", min_duration: 600s}\n");
+  EXPECT_EQ(short_run.run.requests.size(), 4000u);
+  EXPECT_GT(loadgen.run.requests.size(), 40000u);
+  double makespan = 0;
+  for (const RequestOutcome& o : loadgen.run.requests) makespan = std::max(makespan, o.finish_s);
+  EXPECT_GT(makespan, 600.0);
+  // Mixtral's output lengths have a long tail: a short run is mostly drain.
+  EXPECT_GT(loadgen.metrics.output_tokens_per_s, 1.2 * short_run.metrics.output_tokens_per_s);
+  const CliRun bad = ServeOn("min_duration",
+                             "serving: {precision: fp8, replica: {tp: 8}}\n"
+                             "workload: {arrival: poisson, rate: \"1/s\", min_duration: 600s}\n");
+  ExpectBadInput(bad, "5", "min_duration sizes an offline run");
+}
+
+}  // namespace
+}  // namespace fleetsim

@@ -31,11 +31,13 @@ std::string ReadAll(const std::string& path) {
   return s.str();
 }
 
-// Measured with the serving stacks of data/serving_stacks.yaml: all 62 rows median 14.5%, worst 88.4% (MLPerf
-// Server p99 latencies at the submitter's load); calibration rows (5) 3.7% / 9.4%; check rows (57) 16.3% / 88.4%.
-constexpr double kMaxMedianAll = 0.16;
+// Measured with the serving stacks of data/serving_stacks.yaml: all 62 rows median 11.6%, worst 88.4% (Gaudi 2
+// at tp 4; the MLPerf Server p99 latencies at the submitter's load are -33% to -80%); calibration rows (7)
+// 1.2% / 9.4%; check rows (55) 13.5% / 88.4%. Before dense JetStream caches, weight-only int8, MLPerf Offline's
+// 600 s runs and the MoE GEMM efficiency: 14.5% / 88.4%, check 16.3%.
+constexpr double kMaxMedianAll = 0.13;
 constexpr double kMaxWorstAll = 0.95;
-constexpr double kMaxMedianCheck = 0.18;
+constexpr double kMaxMedianCheck = 0.15;
 constexpr double kMaxMedianCalibration = 0.05;
 
 TEST(InferenceValidation, PublishedServingFigures) {
@@ -79,7 +81,8 @@ TEST(InferenceValidation, EveryRowOfTheSharedFileIsHere) {
 // Poisson rate whose p99 TTFT <= 2 s and TPOT <= 200 ms (4,000 requests per probe), against the throughput the
 // submitter reached. The bracket's top is the copies' steady-state capacity, which bounds the rate found.
 // Measured with each accelerator's default serving stack: H100x8 +13.9%, H200x8 +1.2%, B200 +5.8%, MI300Xx8
-// +23.4%; bound 30% per row (the target is 15%).
+// +15.0% (+23.4% before vLLM's GEMM efficiency was refitted on 600 s Offline runs); bound 30% per row (the
+// issue's target is 15%).
 TEST(InferenceValidation, MlperfServerMaxUnderSlo) {
   struct Row {
     const char* accelerator;

@@ -53,19 +53,23 @@ KernelModel::KernelModel(const Accelerator& acc, Precision precision, const Stac
   memory_rate_ = acc.memory_bandwidth * efficiency_.memory;
 }
 
-Seconds KernelModel::GemmAt(double m, double n, double k, FlopRate rate, double operand_bytes) const {
+Seconds KernelModel::GemmAt(double m, double n, double k, FlopRate rate, double a_bytes, double b_bytes) const {
   if (m <= 0 || n <= 0 || k <= 0) return Seconds(0);
   const Flops work(2.0 * RoundUp(m, kTile) * RoundUp(n, kTile) * k);
-  const Bytes traffic((m * k + k * n) * operand_bytes + m * n * 2.0);
+  const Bytes traffic(m * k * a_bytes + k * n * b_bytes + m * n * 2.0);
   return std::max(work / rate, traffic / memory_rate_) + efficiency_.kernel_overhead;
 }
 
 Seconds KernelModel::Gemm(double m, double n, double k) const {
-  return GemmAt(m, n, k, matmul_rate_, operand_bytes_);
+  return GemmAt(m, n, k, matmul_rate_, operand_bytes_, operand_bytes_);
 }
 
 Seconds KernelModel::WideGemm(double m, double n, double k) const {
-  return GemmAt(m, n, k, wide_rate_, wide_bytes_);
+  return GemmAt(m, n, k, wide_rate_, wide_bytes_, wide_bytes_);
+}
+
+Seconds KernelModel::WeightOnlyGemm(double m, double n, double k, double weight_bytes) const {
+  return GemmAt(m, n, k, wide_rate_, wide_bytes_, weight_bytes);
 }
 
 Seconds KernelModel::AttentionForward(double batch_heads, double queries, double keys, double dim, bool causal,

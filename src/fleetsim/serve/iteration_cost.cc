@@ -16,9 +16,10 @@ constexpr double kElementwisePassesPerLayer = 6.0;
 
 // The accelerator as the serving stack drives it: the stack's GEMM and bandwidth efficiencies, where it states
 // them, replace the calibrated (training) ones.
-Accelerator ServingAccelerator(const Accelerator& acc, const ServingSpec& serving) {
+Accelerator ServingAccelerator(const Accelerator& acc, const ServingSpec& serving, bool experts = false) {
   Accelerator out = acc;
-  if (const auto g = serving.gemm_efficiency) {
+  if (const auto g =
+          experts && serving.moe_gemm_efficiency ? serving.moe_gemm_efficiency : serving.gemm_efficiency) {
     out.efficiency.matmul = *g;
     out.efficiency.fp8_matmul = *g;
     out.efficiency.int8_matmul = *g;
@@ -28,13 +29,22 @@ Accelerator ServingAccelerator(const Accelerator& acc, const ServingSpec& servin
   return out;
 }
 
+// The precision the GEMMs compute at: the serving precision, or 16 bits when quantised weights are widened
+// inside the GEMM (weight-only quantisation).
+Precision GemmPrecision(const ServingSpec& serving) {
+  const bool quantised = ServingElementBytes(serving.precision) < 2.0;
+  return serving.weight_only_quantization && quantised ? Precision::kBf16 : serving.precision;
+}
+
 }  // namespace
 
 IterationCost::IterationCost(const ClusterSpec& cluster, const ModelSpec& model, const ServingSpec& serving,
                              const StackSpec& stack)
     : model_(model),
       serving_(serving),
-      kernels_(ServingAccelerator(cluster.accelerator, serving), serving.precision, stack) {
+      kernels_(ServingAccelerator(cluster.accelerator, serving), GemmPrecision(serving), stack),
+      expert_kernels_(ServingAccelerator(cluster.accelerator, serving, true), GemmPrecision(serving), stack),
+      weight_bytes_(ServingElementBytes(serving.precision)) {
   decode_bandwidth_ = cluster.accelerator.memory_bandwidth.value() *
                       serving.decode_attention_efficiency.value_or(
                           serving.memory_efficiency.value_or(cluster.accelerator.efficiency.memory));
@@ -55,6 +65,11 @@ IterationCost::IterationCost(const ClusterSpec& cluster, const ModelSpec& model,
   cache_.assign(static_cast<size_t>(std::max<int64_t>(serving.max_tokens, 1) + 1), -1.0);
 }
 
+double IterationCost::WeightGemm(const KernelModel& kernels, double m, double n, double k) const {
+  if (GemmPrecision(serving_) != serving_.precision) return kernels.WeightOnlyGemm(m, n, k, weight_bytes_).value();
+  return kernels.Gemm(m, n, k).value();
+}
+
 double IterationCost::ComputeTokenLayerTime(int64_t tokens, bool moe_layer) const {
   const double t = static_cast<double>(tokens);
   const double tp = serving_.tp;
@@ -63,11 +78,11 @@ double IterationCost::ComputeTokenLayerTime(int64_t tokens, bool moe_layer) cons
   const double q_width = static_cast<double>(model_.heads) * d;
   const double kv_width = static_cast<double>(model_.kv_heads) * d;
   double s = 0;
-  s += kernels_.Gemm(t, (q_width + 2.0 * kv_width) / tp, h).value();  // QKV projection
-  s += kernels_.Gemm(t, h, q_width / tp).value();                     // output projection
+  s += WeightGemm(kernels_, t, (q_width + 2.0 * kv_width) / tp, h);  // QKV projection
+  s += WeightGemm(kernels_, t, h, q_width / tp);                     // output projection
   const double gate = model_.ffn == FfnKind::kSwiglu ? 2.0 : 1.0;
-  auto ffn = [&](double rows, double width) {
-    return kernels_.Gemm(rows, gate * width / tp, h).value() + kernels_.Gemm(rows, h, width / tp).value();
+  auto ffn = [&](const KernelModel& kernels, double rows, double width) {
+    return WeightGemm(kernels, rows, gate * width / tp, h) + WeightGemm(kernels, rows, h, width / tp);
   };
   if (moe_layer) {
     // Tokens spread over the experts: with T tokens choosing top_k of E each, about E (1 - (1 - k/E)^T) experts
@@ -77,11 +92,12 @@ double IterationCost::ComputeTokenLayerTime(int64_t tokens, bool moe_layer) cons
     const double touched = e * (1.0 - std::pow(1.0 - k / e, t));
     const double rows = t * k / std::max(touched, 1.0);
     const double width = static_cast<double>(model_.moe.expert_ffn_hidden);
-    s += touched / serving_.ep * ffn(rows, width);
-    if (model_.moe.shared_experts > 0) s += ffn(t, width * static_cast<double>(model_.moe.shared_experts));
-    s += kernels_.Gemm(t, e, h).value();  // router
+    s += touched / serving_.ep * ffn(expert_kernels_, rows, width);
+    if (model_.moe.shared_experts > 0)
+      s += ffn(kernels_, t, width * static_cast<double>(model_.moe.shared_experts));
+    s += WeightGemm(kernels_, t, e, h);  // router
   } else {
-    s += ffn(t, static_cast<double>(model_.ffn_hidden));
+    s += ffn(kernels_, t, static_cast<double>(model_.ffn_hidden));
   }
   s += kernels_.Elementwise(Bytes(kElementwisePassesPerLayer * 2.0 * t * h * kActivationBytes)).value();
   if (!tp_levels_.empty()) {

@@ -41,14 +41,19 @@ class IterationCost {
   // element-wise passes and the tensor-parallel all-reduces. Cached per token count.
   double TokenLayerTime(int64_t tokens);
   double ComputeTokenLayerTime(int64_t tokens, bool moe_layer) const;
+  // A GEMM against the weights: at the serving precision, or at 16 bits reading quantised weights
+  // (weight-only quantisation).
+  double WeightGemm(const KernelModel& kernels, double m, double n, double k) const;
 
   ModelSpec model_;
   ServingSpec serving_;
   KernelModel kernels_;
+  KernelModel expert_kernels_;  // the mixture-of-experts GEMMs, at the stack's MoE efficiency
   std::vector<LinkLevel> tp_levels_;
   LinkLevel pp_level_;
   double kv_bytes_per_token_layer_device_ = 0;  // K and V of one token in one layer, on one device
   double kv_bytes_per_token_device_ = 0;
+  double weight_bytes_ = 2;      // bytes per weight element at the serving precision
   double decode_bandwidth_ = 1;  // bytes/s the decode-attention kernel reads the KV cache at
   std::vector<double> cache_;    // TokenLayerTime by token count (negative: not yet computed)
 };

@@ -22,6 +22,10 @@ constexpr int64_t kDefaultProbeRequests = 2000;
 // The offline capacity run holds this many full batches of every copy, so that most of it is steady state.
 constexpr int64_t kCapacityBatches = 8;
 constexpr int64_t kMaxCapacityRequests = 400000;
+// MLPerf LoadGen issues 10% more offline samples than the expected QPS needs for the minimum duration.
+constexpr double kOfflineSlack = 1.1;
+// Requests an offline run sized by `min_duration` may reach (the workload's own ceiling, about 30 s here).
+constexpr int64_t kMaxOfflineRequests = 10'000'000;
 
 struct Probe {
   ServeRun run;
@@ -58,8 +62,12 @@ double Capacity(const Scenario& s, const StackSpec& stack, const std::vector<Req
     const IterationCost cost(s.cluster, s.model, serving, stack);
     const double kv_tokens = static_cast<double>(
         KvBlocksPerReplica(s.cluster, s.model, serving, cost.KvBytesPerTokenPerDevice()) * serving.block_tokens);
-    const double batch = std::min(static_cast<double>(serving.max_batch.value_or(AutoMaxBatch())),
-                                  kv_tokens / std::max(mean_tokens, 1.0));
+    // A dense cache gives every sequence a whole slot.
+    const double slot = serving.dense_kv_cache && serving.kv_cache_length
+                            ? std::max(mean_tokens, static_cast<double>(*serving.kv_cache_length))
+                            : mean_tokens;
+    const double batch =
+        std::min(static_cast<double>(serving.max_batch.value_or(AutoMaxBatch())), kv_tokens / std::max(slot, 1.0));
     const int64_t replicas = s.cluster.count / serving.ReplicaDevices();
     const int64_t want = std::min<int64_t>(kMaxCapacityRequests,
                                            static_cast<int64_t>(std::ceil(kCapacityBatches * batch)) * replicas);
@@ -114,7 +122,16 @@ ServeResult Evaluate(const Scenario& s, const ServeProgress& progress) {
     result.run = std::move(best->run);
     result.metrics = best->metrics;
   } else {
-    const std::vector<Request> requests = WorkloadRequests(w);
+    std::vector<Request> requests = WorkloadRequests(w);
+    if (w.min_duration_s) {
+      // As MLPerf LoadGen sizes an Offline run: expected QPS x minimum duration x 1.1, the expected QPS being the
+      // copies' steady-state capacity; never fewer than `requests`.
+      double mean_output = 0;
+      const double rps = Capacity(s, stack, requests, mean_output) / std::max(mean_output, 1.0);
+      const double wanted = std::ceil(kOfflineSlack * rps * *w.min_duration_s);
+      const auto count = static_cast<int64_t>(std::min(wanted, static_cast<double>(kMaxOfflineRequests)));
+      if (count > static_cast<int64_t>(requests.size())) requests = GenerateRequests(w, 0.0, count);
+    }
     std::optional<double> capacity;
     if (w.arrival != ArrivalProcess::kOffline) {
       double mean_output = 0;

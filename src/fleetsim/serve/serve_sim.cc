@@ -48,9 +48,25 @@ class Simulator final : public EventHandler {
     for (Replica& r : replicas_) r.free_blocks = run_.kv_blocks_per_replica;
     run_.requests.resize(requests.size());
     const int64_t block = serving.block_tokens;
+    if (serving.dense_kv_cache) {
+      // One dense slot per sequence, of the stated length or the longest request's.
+      dense_length_ = serving.kv_cache_length.value_or(0);
+      if (!serving.kv_cache_length) {
+        for (const Request& q : requests) {
+          dense_length_ = std::max(dense_length_, q.input_tokens + q.output_tokens);
+        }
+      }
+    }
     for (size_t i = 0; i < requests.size(); ++i) {
       const Request& q = requests[i];
-      const int64_t need = (q.input_tokens + q.output_tokens + block - 1) / block;
+      if (dense_length_ > 0 && q.input_tokens + q.output_tokens > dense_length_) {
+        throw InputError(
+            "", q.line,
+            fmt::format("request {} needs {} KV tokens ({} prompt + {} output) but the stack's dense "
+                        "KV cache holds {} per sequence (serving.kv_cache.length)",
+                        i, q.input_tokens + q.output_tokens, q.input_tokens, q.output_tokens, dense_length_));
+      }
+      const int64_t need = (std::max(q.input_tokens + q.output_tokens, dense_length_) + block - 1) / block;
       if (need > run_.kv_blocks_per_replica) {
         throw InputError("", q.line,
                          fmt::format("request {} needs {} KV tokens ({} prompt + {} output) but one copy's KV "
@@ -130,6 +146,21 @@ class Simulator final : public EventHandler {
     rep.running.erase(rep.running.begin() + static_cast<std::ptrdiff_t>(index));
   }
 
+  // Tokens a waiting request prefills when admitted: its prompt, or after a preemption the tokens to recompute.
+  int64_t PromptOf(int32_t id) const {
+    const auto it = recompute_.find(id);
+    return it != recompute_.end() ? it->second : requests_[static_cast<size_t>(id)].input_tokens;
+  }
+
+  // KV blocks a request takes at admission: its dense slot, the whole sequence's blocks up front (no eviction
+  // later), or the prompt's and one token's.
+  int64_t AdmissionBlocks(int32_t id) const {
+    const RequestOutcome& req = run_.requests[static_cast<size_t>(id)];
+    if (dense_length_ > 0) return BlocksFor(dense_length_);
+    if (serving_.kv_reserve_output) return BlocksFor(req.input_tokens + req.output_tokens);
+    return BlocksFor(PromptOf(id) + 1);
+  }
+
   void StartIteration(size_t ri) {
     Replica& rep = replicas_[ri];
     IterationWork work;
@@ -153,7 +184,7 @@ class Simulator final : public EventHandler {
       Sequence& d = rep.running[i];
       d.chunk = 0;
       work.decode_sequences++;
-      work.decode_kv_tokens += d.ctx;
+      work.decode_kv_tokens += dense_length_ > 0 ? dense_length_ : d.ctx;  // a dense cache is read whole
       work.logits_rows++;
       budget--;
     }
@@ -175,11 +206,8 @@ class Simulator final : public EventHandler {
            (budget > 0 || static_batch)) {
       const int32_t id = rep.waiting.front();
       const auto it = recompute_.find(id);
-      const int64_t prompt = it != recompute_.end() ? it->second : requests_[static_cast<size_t>(id)].input_tokens;
-      const RequestOutcome& req = run_.requests[static_cast<size_t>(id)];
-      // The whole sequence's blocks up front (no eviction later), or the prompt's and one token's.
-      const int64_t blocks =
-          serving_.kv_reserve_output ? BlocksFor(req.input_tokens + req.output_tokens) : BlocksFor(prompt + 1);
+      const int64_t prompt = PromptOf(id);
+      const int64_t blocks = AdmissionBlocks(id);
       if (blocks > rep.free_blocks) break;
       if (!serving_.chunked_prefill && !static_batch && prompt > budget && work.prefill_tokens > 0) break;
       rep.waiting.pop_front();
@@ -253,6 +281,7 @@ class Simulator final : public EventHandler {
   ServeRun run_;
   size_t next_ = 0;
   size_t round_robin_ = 0;
+  int64_t dense_length_ = 0;                        // tokens of each sequence's dense KV slot; 0: paged blocks
   std::vector<size_t> idle_touched_;                // idle copies that received requests at this instant
   std::unordered_map<int32_t, int64_t> recompute_;  // preempted request -> tokens to prefill again
 };

@@ -104,6 +104,7 @@ ServingSpec ParseServingSpec(YamlMap& m, const ClusterSpec& cluster, const Model
       kv_fraction_given = true;
     }
     if (auto v = kv->OptInteger("block_tokens", Range::Between(1, 4096))) s.block_tokens = *v;
+    s.kv_cache_length = kv->OptInteger("length", Range::Between(16, 1e7));
     kv->Finish();
   }
   const ServingStack* stack = &DefaultServingStack(cluster.accelerator.id);
@@ -115,11 +116,14 @@ ServingSpec ParseServingSpec(YamlMap& m, const ClusterSpec& cluster, const Model
     }
   }
   s.stack = stack->id;
-  s.gemm_efficiency = stack->GemmEfficiency(std::string(PrecisionName(s.precision)));
+  s.gemm_efficiency = stack->GemmEfficiency(cluster.accelerator.id, std::string(PrecisionName(s.precision)));
+  s.moe_gemm_efficiency = stack->moe_gemm_efficiency;
   s.memory_efficiency = stack->memory_efficiency;
   s.decode_attention_efficiency = stack->decode_attention_efficiency;
   s.gqa_shared_kv_reads = stack->gqa_shared_kv_reads;
   s.kv_reserve_output = stack->kv_reserve_output;
+  s.weight_only_quantization = stack->weight_only_quantization;
+  s.dense_kv_cache = stack->dense_kv_cache;
   if (!kv_fraction_given && stack->kv_fraction) s.kv_fraction = *stack->kv_fraction;
   s.iteration_overhead_s = m.OptQuantity("iteration_overhead", Dimension::kTime, Range::Between(0, 10))
                                .value_or(stack->iteration_overhead_s.value_or(kDefaultIterationOverheadS));

@@ -40,12 +40,18 @@ struct ServingSpec {
   // calibrated ones.
   std::string stack = "generic";
   std::optional<double> gemm_efficiency;
+  std::optional<double> moe_gemm_efficiency;  // the experts' grouped GEMMs (serving_stack.h)
   std::optional<double> memory_efficiency;
   std::optional<double> decode_attention_efficiency;
   bool gqa_shared_kv_reads = true;
   // Admission reserves KV blocks for the prompt and every output token (TensorRT-LLM's GUARANTEED_NO_EVICT), so
   // no running sequence is ever preempted; false: the prompt's only, growing while decoding (vLLM).
   bool kv_reserve_output = false;
+  // Weight-only quantisation and dense per-slot KV caches, as the stack runs them (serving_stack.h).
+  bool weight_only_quantization = false;
+  bool dense_kv_cache = false;
+  // Tokens of one slot's dense KV cache (`kv_cache.length`); empty: the longest request of the workload.
+  std::optional<int64_t> kv_cache_length;
 
   int64_t ReplicaDevices() const { return static_cast<int64_t>(tp) * pp * ep; }
 };

@@ -28,10 +28,20 @@ ServingStack ParseServingStack(YamlMap& m) {
       s.gemm_efficiency["all"] = m.Number("gemm_efficiency", share);
     }
   }
+  if (auto g = m.OptMap("gemm_efficiency_by_accelerator")) {
+    for (const auto& entry : g->node()) {
+      const auto id = entry.first.as<std::string>();
+      s.gemm_efficiency_by_accelerator[id] = g->Number(id, share);
+    }
+    g->Finish();
+  }
+  s.moe_gemm_efficiency = m.OptNumber("moe_gemm_efficiency", share);
   s.memory_efficiency = m.OptNumber("memory_efficiency", share);
   s.decode_attention_efficiency = m.OptNumber("decode_attention_efficiency", share);
   if (auto v = m.OptBool("gqa_shared_kv_reads")) s.gqa_shared_kv_reads = *v;
   if (auto v = m.OptBool("kv_reserve_output")) s.kv_reserve_output = *v;
+  if (auto v = m.OptBool("weight_only_quantization")) s.weight_only_quantization = *v;
+  if (auto v = m.OptBool("dense_kv_cache")) s.dense_kv_cache = *v;
   s.iteration_overhead_s = m.OptQuantity("iteration_overhead", Dimension::kTime, Range::Between(0, 1));
   s.kv_fraction = m.OptNumber("kv_fraction", share);
   if (m.Has("sources")) s.sources = m.StringMap("sources");
@@ -56,7 +66,11 @@ std::vector<ServingStack> Load() {
 
 }  // namespace
 
-std::optional<double> ServingStack::GemmEfficiency(const std::string& precision) const {
+std::optional<double> ServingStack::GemmEfficiency(const std::string& accelerator,
+                                                   const std::string& precision) const {
+  if (auto it = gemm_efficiency_by_accelerator.find(accelerator); it != gemm_efficiency_by_accelerator.end()) {
+    return it->second;
+  }
   for (const std::string& key : {precision, std::string("all")}) {
     if (auto it = gemm_efficiency.find(key); it != gemm_efficiency.end()) return it->second;
   }

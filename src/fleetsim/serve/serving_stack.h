@@ -20,8 +20,13 @@ struct ServingStack {
   // Share of a precision's dense peak a large GEMM reaches, by serving precision name ("fp8", "bf16", ...);
   // "all" for every precision the map does not name.
   std::map<std::string, double> gemm_efficiency;
-  // The GEMM efficiency at a serving precision, if the stack states one.
-  std::optional<double> GemmEfficiency(const std::string& precision) const;
+  // The same for one accelerator, where the stack's kernels on it were measured apart (every precision).
+  std::map<std::string, double> gemm_efficiency_by_accelerator;
+  // The GEMM efficiency on an accelerator at a serving precision, if the stack states one.
+  std::optional<double> GemmEfficiency(const std::string& accelerator, const std::string& precision) const;
+  // Share of the precision's dense peak the mixture-of-experts GEMMs reach (grouped GEMMs over the experts' token
+  // groups, with the routing, permutation and un-permutation around them); empty: the dense GEMMs' share.
+  std::optional<double> moe_gemm_efficiency;
   // Share of HBM bandwidth reached streaming weights and activations.
   std::optional<double> memory_efficiency;
   // Share of HBM bandwidth the paged decode-attention kernel reaches reading the KV cache.
@@ -35,6 +40,13 @@ struct ServingStack {
   // GUARANTEED_NO_EVICT capacity scheduler): nothing is preempted, fewer sequences run. False: blocks grow with
   // decoding and the newest sequence is preempted when they run out (vLLM).
   bool kv_reserve_output = false;
+  // Quantised weights are widened to 16 bits inside the GEMM (weight-only quantisation, W8A16): int8/int4 save
+  // memory and weight bandwidth but compute at the 16-bit rate. False: the GEMMs run on the precision's own units.
+  bool weight_only_quantization = false;
+  // Each batch slot holds a dense KV cache of the full cache length (`serving.kv_cache.length`), and the decode
+  // attention reads every position of it, masked, not only the filled ones (static-shape engines without ragged
+  // or paged attention). False: paged blocks, and decode reads each sequence's own context.
+  bool dense_kv_cache = false;
   // Host-side seconds per iteration (scheduling, sampling, launch gaps).
   std::optional<double> iteration_overhead_s;
   // Share of the memory left after weights and activations the KV cache takes.

@@ -121,6 +121,7 @@ WorkloadSpec ParseWorkloadSpec(YamlMap& m, const std::string& file) {
     w.requests = *v;
     w.requests_given = true;
   }
+  if (m.Has("min_duration")) w.min_duration_s = ParseSloTime(m, "min_duration");
   if (auto slo = m.OptMap("slo")) {
     if (slo->Has("ttft_p99")) w.ttft_p99_s = ParseSloTime(*slo, "ttft_p99");
     if (slo->Has("tpot_p99")) w.tpot_p99_s = ParseSloTime(*slo, "tpot_p99");
@@ -140,6 +141,10 @@ WorkloadSpec ParseWorkloadSpec(YamlMap& m, const std::string& file) {
   }
   if (w.arrival == ArrivalProcess::kPoisson && !has_rate && w.load == LoadPolicy::kFixed) {
     m.Fail("arrival", "arrival: poisson needs a `rate:` (e.g. \"10/s\"), or load: max-under-slo to find one");
+  }
+  if (w.min_duration_s && (w.arrival != ArrivalProcess::kOffline || w.load != LoadPolicy::kFixed)) {
+    m.Fail("min_duration",
+           "min_duration sizes an offline run (arrival: offline); arriving load sets its own length");
   }
   if (w.load == LoadPolicy::kMaxUnderSlo) {
     if (!w.ttft_p99_s && !w.tpot_p99_s) {

@@ -41,6 +41,9 @@ struct WorkloadSpec {
   double rate_per_s = 0.0;  // Poisson
   int64_t requests = 1000;  // generated requests (a trace replays all its rows unless `requests` is given)
   bool requests_given = false;
+  // Offline runs last at least this long (MLPerf LoadGen: 600 s): enough requests are issued to fill it at the
+  // copies' steady-state capacity, as a submitter's expected QPS does, so the drain is a small share.
+  std::optional<double> min_duration_s;
   std::optional<double> ttft_p99_s;
   std::optional<double> tpot_p99_s;
   LoadPolicy load = LoadPolicy::kFixed;

@@ -35,11 +35,14 @@ std::string InferenceCaseYaml(const CsvTable& t, const CsvRow& r) {
   if (!cell("stack").empty()) serving += fmt::format("  stack: {}\n", cell("stack"));
   if (!cell("max_batch").empty()) serving += fmt::format("  max_batch: {}\n", cell("max_batch"));
   if (!cell("max_tokens").empty()) serving += fmt::format("  max_tokens: {}\n", cell("max_tokens"));
+  if (!cell("kv_cache_length").empty())
+    serving += fmt::format("  kv_cache: {{length: {}}}\n", cell("kv_cache_length"));
   std::string workload = Lengths(cell("input_tokens"), cell("output_tokens"));
   workload += fmt::format("  requests: {}\n", cell("requests"));
   const std::string load = cell("load");
   if (load == "offline") {
     workload += "  arrival: offline\n";
+    if (!cell("min_duration").empty()) workload += fmt::format("  min_duration: {}\n", cell("min_duration"));
   } else if (load == "poisson") {
     workload += fmt::format("  arrival: poisson\n  rate: \"{}\"\n", cell("rate"));
   } else if (load == "max-under-slo") {

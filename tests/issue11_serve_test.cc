@@ -350,6 +350,22 @@ TEST(Issue11Fidelity, WeightOnlyInt8ComputesAtTheBf16Rate) {
   EXPECT_GT(rate("int8", decode), 1.25 * rate("bf16", decode));
 }
 
+// int4 serves weight-only (AWQ/GPTQ's W4A16): Llama 3 70B's weights fit one H100 at half the fp8 bytes, so a lone
+// decode, bound by reading them, runs faster than fp8; training refuses int4.
+TEST(Issue11Fidelity, Int4ServesWeightOnly) {
+  auto decode_rate = [](const std::string& precision) {
+    return EvaluateYaml(
+               "cluster: {accelerator: h100, count: 1}\nmodel: llama3-70b\nserving: {precision: " + precision +
+               ", max_batch: 1}\nworkload: {input_tokens: 16, output_tokens: 256, requests: 4}\n")
+        .metrics.requests_per_s;
+  };
+  EXPECT_GT(decode_rate("int4"), 1.5 * decode_rate("fp8"));
+  const std::string path = testing::WriteTempFile("fleetsim_issue11_int4_training.yaml",
+                                                  std::string(kHeader) + "training: {precision: int4}\n");
+  const CliRun r = testing::RunFleetsim({"estimate", path});
+  ExpectBadInput(r, "4", "int4");
+}
+
 // MLPerf LoadGen sizes an Offline run to last at least 600 s at the submitter's expected QPS (x1.1), so the
 // drain, where batches only empty, is a small share; `min_duration` issues that many requests here.
 TEST(Issue11Fidelity, MinDurationSizesTheOfflineRunAsLoadGenDoes) {

@@ -16,6 +16,7 @@ FlopRate Accelerator::Peak(Precision p) const {
     case Precision::kMxfp8:
       return peak_fp8 ? *peak_fp8 : peak_bf16;
     case Precision::kInt8:
+    case Precision::kInt4:  // served weight-only: the GEMMs never run at 4 bits here
       return peak_int8 ? *peak_int8 : peak_bf16;
     case Precision::kFp4:
       return peak_fp4 ? *peak_fp4 : Peak(Precision::kFp8);
@@ -36,6 +37,8 @@ bool Accelerator::HasMatrixUnits(Precision p) const {
       return peak_int8.has_value();
     case Precision::kFp4:
       return peak_fp4.has_value();
+    case Precision::kInt4:
+      return false;
   }
   return false;
 }

@@ -3,6 +3,7 @@
 namespace fleetsim {
 namespace {
 
+// The training precisions; int4 (serving only) is parsed apart.
 constexpr Precision kAll[] = {Precision::kFp32,  Precision::kFp16, Precision::kBf16, Precision::kFp8,
                               Precision::kMxfp8, Precision::kInt8, Precision::kFp4};
 
@@ -24,6 +25,8 @@ std::string_view PrecisionName(Precision p) {
       return "int8";
     case Precision::kFp4:
       return "fp4";
+    case Precision::kInt4:
+      return "int4";
   }
   return "?";
 }
@@ -41,16 +44,18 @@ std::optional<Precision> ParsePrecision(std::string_view name) {
   for (Precision p : kAll) {
     if (PrecisionName(p) == name) return p;
   }
+  if (name == PrecisionName(Precision::kInt4)) return Precision::kInt4;
   return std::nullopt;
 }
 
 bool IsQuantized(Precision p) {
-  return p == Precision::kFp8 || p == Precision::kMxfp8 || p == Precision::kInt8 || p == Precision::kFp4;
+  return p == Precision::kFp8 || p == Precision::kMxfp8 || p == Precision::kInt8 || p == Precision::kFp4 ||
+         p == Precision::kInt4;
 }
 
 double OperandBytes(Precision p) {
   if (p == Precision::kFp32) return 4.0;
-  if (p == Precision::kFp4) return 0.5;
+  if (p == Precision::kFp4 || p == Precision::kInt4) return 0.5;
   return IsQuantized(p) ? 1.0 : 2.0;
 }
 

@@ -8,6 +8,9 @@ namespace {
 
 // Tensor-core GEMMs compute whole output tiles; 128 is the common CTA tile edge on current GPUs.
 constexpr double kTile = 128.0;
+// Weight-only kernels are built for decode's few rows (batched GEMV, AWQ/GPTQ kernels): their row tile is one
+// MMA instruction's 16 rows, not a 128-row CTA tile.
+constexpr double kWeightOnlyRowTile = 16.0;
 
 double RoundUp(double x, double step) { return std::ceil(x / step) * step; }
 
@@ -53,23 +56,24 @@ KernelModel::KernelModel(const Accelerator& acc, Precision precision, const Stac
   memory_rate_ = acc.memory_bandwidth * efficiency_.memory;
 }
 
-Seconds KernelModel::GemmAt(double m, double n, double k, FlopRate rate, double a_bytes, double b_bytes) const {
+Seconds KernelModel::GemmAt(double m, double n, double k, FlopRate rate, double a_bytes, double b_bytes,
+                            double row_tile) const {
   if (m <= 0 || n <= 0 || k <= 0) return Seconds(0);
-  const Flops work(2.0 * RoundUp(m, kTile) * RoundUp(n, kTile) * k);
+  const Flops work(2.0 * RoundUp(m, row_tile) * RoundUp(n, kTile) * k);
   const Bytes traffic(m * k * a_bytes + k * n * b_bytes + m * n * 2.0);
   return std::max(work / rate, traffic / memory_rate_) + efficiency_.kernel_overhead;
 }
 
 Seconds KernelModel::Gemm(double m, double n, double k) const {
-  return GemmAt(m, n, k, matmul_rate_, operand_bytes_, operand_bytes_);
+  return GemmAt(m, n, k, matmul_rate_, operand_bytes_, operand_bytes_, kTile);
 }
 
 Seconds KernelModel::WideGemm(double m, double n, double k) const {
-  return GemmAt(m, n, k, wide_rate_, wide_bytes_, wide_bytes_);
+  return GemmAt(m, n, k, wide_rate_, wide_bytes_, wide_bytes_, kTile);
 }
 
 Seconds KernelModel::WeightOnlyGemm(double m, double n, double k, double weight_bytes) const {
-  return GemmAt(m, n, k, wide_rate_, wide_bytes_, weight_bytes);
+  return GemmAt(m, n, k, wide_rate_, wide_bytes_, weight_bytes, kWeightOnlyRowTile);
 }
 
 Seconds KernelModel::AttentionForward(double batch_heads, double queries, double keys, double dim, bool causal,

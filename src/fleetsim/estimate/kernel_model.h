@@ -21,7 +21,8 @@ class KernelModel {
   // The same at 16 bits: the GEMMs quantised training keeps wide (the logits layer).
   Seconds WideGemm(double m, double n, double k) const;
   // Weight-only quantisation (W8A16, W4A16): B, the weights, is stored at `weight_bytes` per element and widened
-  // as it is loaded, so the product runs at the 16-bit rate while the weights stream at their stored size.
+  // as it is loaded, so the product runs at the 16-bit rate while the weights stream at their stored size; rows
+  // are rounded to 16 (GEMV-shaped kernels), not to a 128-row tile.
   Seconds WeightOnlyGemm(double m, double n, double k, double weight_bytes) const;
   // Fused (flash) attention forward over `batch_heads` heads, `queries` x `keys` positions, head dimension `dim`;
   // `causal` skips the masked half. Runs at 16-bit precision even in fp8 training. `calls` kernels share the
@@ -44,7 +45,8 @@ class KernelModel {
   Seconds kernel_overhead() const { return efficiency_.kernel_overhead; }
 
  private:
-  Seconds GemmAt(double m, double n, double k, FlopRate rate, double a_bytes, double b_bytes) const;
+  Seconds GemmAt(double m, double n, double k, FlopRate rate, double a_bytes, double b_bytes,
+                 double row_tile) const;
 
   FlopRate matmul_rate_;     // achievable GEMM rate at the training precision
   FlopRate wide_rate_;       // achievable 16-bit (or fp32) GEMM rate

@@ -30,8 +30,9 @@ Accelerator ServingAccelerator(const Accelerator& acc, const ServingSpec& servin
 }
 
 // The precision the GEMMs compute at: the serving precision, or 16 bits when quantised weights are widened
-// inside the GEMM (weight-only quantisation).
+// inside the GEMM (weight-only quantisation: the stack's choice, and always for int4, AWQ/GPTQ's W4A16).
 Precision GemmPrecision(const ServingSpec& serving) {
+  if (serving.precision == Precision::kInt4) return Precision::kBf16;
   const bool quantised = ServingElementBytes(serving.precision) < 2.0;
   return serving.weight_only_quantization && quantised ? Precision::kBf16 : serving.precision;
 }

@@ -22,7 +22,7 @@ constexpr double kActivationReserveBytes = 2e9;
 }  // namespace
 
 const std::vector<std::string>& ServingPrecisionNames() {
-  static const std::vector<std::string> names = {"bf16", "fp16", "fp8", "int8", "fp4"};
+  static const std::vector<std::string> names = {"bf16", "fp16", "fp8", "int8", "fp4", "int4"};
   return names;
 }
 
@@ -38,6 +38,7 @@ double ServingElementBytes(Precision p) {
     case Precision::kInt8:
       return 1.0;
     case Precision::kFp4:
+    case Precision::kInt4:
       return 0.5;
   }
   return 2.0;
@@ -56,7 +57,10 @@ double WeightBytesPerDevice(const ModelSpec& model, const ServingSpec& s) {
 ServingSpec ParseServingSpec(YamlMap& m, const ClusterSpec& cluster, const ModelSpec& model) {
   ServingSpec s;
   if (auto v = m.OptChoice("precision", ServingPrecisionNames())) s.precision = *ParsePrecision(*v);
-  s.kv_precision = s.precision == Precision::kFp4 ? Precision::kFp8 : s.precision;
+  // KV cache: fp8 under fp4 weights (TensorRT-LLM's NVFP4 recipes), 16 bits under int4 weight-only (AWQ, GPTQ).
+  s.kv_precision = s.precision == Precision::kFp4    ? Precision::kFp8
+                   : s.precision == Precision::kInt4 ? Precision::kBf16
+                                                     : s.precision;
   if (auto v = m.OptChoice("kv_precision", ServingPrecisionNames())) s.kv_precision = *ParsePrecision(*v);
   const int replica_line = m.LineOf("replica");
   if (auto r = m.OptMap("replica")) {

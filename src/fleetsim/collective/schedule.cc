@@ -14,6 +14,7 @@ namespace fleetsim {
 namespace {
 
 constexpr int64_t kMaxDirectRanks = 4096;  // direct and all-to-all need n^2 flows
+constexpr double kMaxDirectFlows = 4096.0 * 4096.0;
 
 struct Ctx {
   const Network& net;
@@ -123,7 +124,54 @@ Schedule Ring(const Ctx& c) {
   return s;
 }
 
+// All-to-all across switch domains whose members line up on a rail-optimized Clos, as NCCL runs it with PXN: a
+// rank first hands the pieces for rank b of every other domain to its own domain's member on b's rail (over the
+// scale-up switch), and that member sends each remote domain one message per rail carrying the pieces of all its
+// domain's ranks. The NICs and the fabric carry the same bytes as pair-by-pair sends, in m times fewer, m times
+// larger flows (m members per domain); the scale-up hop runs alongside (NCCL pipelines it in chunks).
+Schedule RailAllToAll(const Ctx& c) {
+  Schedule s;
+  s.algorithm = Algorithm::kDirect;
+  s.note = "pxn: one flow per node pair and rail";
+  const auto domains = static_cast<double>(c.domains.size());
+  const double piece = c.size / static_cast<double>(c.n);
+  const auto m = static_cast<double>(c.domains.begin()->second.size());
+  const double flows = domains * (domains - 1) * m + domains * m * (m - 1);
+  if (flows > kMaxDirectFlows) {
+    throw InputError("", 0,
+                     fmt::format("all-to-all over {} ranks needs {:.3g} flows even aggregated by rail; at most "
+                                 "{:.3g}",
+                                 c.n, flows, kMaxDirectFlows));
+  }
+  Phase ph;
+  ph.transfers.reserve(static_cast<size_t>(flows));
+  for (const auto& [d, members] : c.domains) {
+    // Own piece for the peer plus the pieces bound for the peer's rail in every other domain.
+    for (int64_t a : members) {
+      for (int64_t b : members) {
+        if (a != b) ph.transfers.push_back(Peer(a, b, piece * domains));
+      }
+    }
+  }
+  for (const auto& [x, from] : c.domains) {
+    for (const auto& [y, to] : c.domains) {
+      if (x == y) continue;
+      for (size_t r = 0; r < from.size(); ++r) ph.transfers.push_back(Peer(from[r], to[r], piece * m));
+    }
+  }
+  s.phases.push_back(std::move(ph));
+  return s;
+}
+
 Schedule Direct(const Ctx& c) {
+  // On a rail-optimized fabric only: under a ToR per rack every member of a node shares the switch, so the
+  // relay buys nothing and fewer, larger flows only hash less evenly over the uplinks.
+  const FabricSpec& f = c.net.cluster().fabric;
+  if (c.op == CollectiveOp::kAllToAll && c.net.switch_domain() && f.kind == FabricKind::kClos &&
+      f.rail_optimized && c.net.rails() > 0 && c.domains.size() > 1 && Aligned(c) &&
+      c.domains.begin()->second.size() > 1) {
+    return RailAllToAll(c);
+  }
   Schedule s;
   s.algorithm = Algorithm::kDirect;
   if (c.n > kMaxDirectRanks) {
@@ -537,10 +585,10 @@ std::string Label(const Network& net, CollectiveOp op, Algorithm requested, cons
     return "hierarchical (nvls inside nodes, ring between them: nvls unavailable across nodes)";
   }
   std::string label(AlgorithmName(s.algorithm));
-  std::string why;
+  std::string why = s.note;
   if (s.algorithm != requested) {
-    why = fmt::format("{} unavailable: {}", AlgorithmName(requested),
-                      WhyUnavailable(net, op, requested, span.domains));
+    why += fmt::format("{}{} unavailable: {}", why.empty() ? "" : "; ", AlgorithmName(requested),
+                       WhyUnavailable(net, op, requested, span.domains));
   }
   if (s.algorithm == Algorithm::kRing && span.sites > 1) {
     int64_t steps = 0;

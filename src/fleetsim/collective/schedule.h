@@ -44,6 +44,7 @@ struct Schedule {
   std::string label;
   std::vector<Phase> phases;
   bool reduced = false;  // some phase lists representatives only
+  std::string note;      // how the algorithm was laid out, when that matters to its time (for the label)
 };
 
 // Unrolls one collective on `group` (accelerator ids, distinct). `algo` must not be kAuto. Algorithms that do not

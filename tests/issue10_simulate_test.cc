@@ -214,3 +214,32 @@ TEST(Issue10Simulate, BadSimulationSectionIsAFileLineError) {
 
 }  // namespace
 }  // namespace fleetsim
+
+namespace fleetsim {
+namespace {
+
+// Regression (issue 10): `simulation.steps` was read and then ignored. N steps now run one after another, the
+// stragglers drawn again for each step after the first (whose draw is the seed's, as with one step): the steps
+// differ where the slow devices land, and without stragglers every step is the same.
+TEST(Issue10Simulate, StepsDrawTheirStragglersAgainEachStep) {
+  const std::string plan = "{tp: 8, pp: 8, dp: 64, vpp: 1}";
+  const ScenarioSimulation one = SimulateScenario(
+      Scenario::Parse(Job(plan, "simulation: {stragglers: {count: 4, slowdown: 1.2, seed: 3}}\n"), "job.yaml"));
+  const ScenarioSimulation five = SimulateScenario(Scenario::Parse(
+      Job(plan, "simulation: {steps: 5, stragglers: {count: 4, slowdown: 1.2, seed: 3}}\n"), "job.yaml"));
+  ASSERT_EQ(one.step_times_s.size(), 1u);
+  ASSERT_EQ(five.step_times_s.size(), 5u);
+  EXPECT_EQ(five.step_times_s[0], one.step_times_s[0]);
+  EXPECT_EQ(five.simulated.step_time.value(), one.simulated.step_time.value());  // the tables: the first step
+  const auto [lo, hi] = std::minmax_element(five.step_times_s.begin(), five.step_times_s.end());
+  EXPECT_GT(*hi, *lo);  // four slow devices land in other stages in some step
+  SimulateOptions o;
+  o.steps = 3;
+  const ScenarioSimulation nominal = SimulateScenario(Scenario::Parse(Job(plan), "job.yaml"), o);
+  ASSERT_EQ(nominal.step_times_s.size(), 3u);
+  for (double t : nominal.step_times_s) EXPECT_EQ(t, nominal.step_times_s[0]);
+  EXPECT_LT(nominal.step_times_s[0], *lo);  // every step has a straggler somewhere
+}
+
+}  // namespace
+}  // namespace fleetsim

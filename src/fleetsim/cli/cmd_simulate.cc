@@ -3,6 +3,8 @@
 // estimate, with the time each stage's streams are busy and the stage that sets the step.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -28,6 +30,7 @@ struct SimulateCliOptions {
   std::string path;
   std::string schedule;
   std::string trace;
+  int steps = 0;  // 0: the scenario's simulation.steps
   // Chakra replay: traces (files or directories), the cluster they run on, and the job's ranks.
   std::vector<std::string> chakra;
   std::string node;
@@ -117,6 +120,20 @@ nlohmann::json StagesJson(const StepSimulation& sim) {
   return stages;
 }
 
+struct StepTimes {
+  double mean = 0, min = 0, max = 0, total = 0;
+};
+
+StepTimes Summarize(const std::vector<double>& times) {
+  StepTimes t;
+  if (times.empty()) return t;
+  t.min = *std::min_element(times.begin(), times.end());
+  t.max = *std::max_element(times.begin(), times.end());
+  for (double v : times) t.total += v;
+  t.mean = t.total / static_cast<double>(times.size());
+  return t;
+}
+
 std::string Text(const Scenario& s, const ScenarioSimulation& r) {
   std::string out = StepResultText(s, r.simulated);
   const StepSimulation& sim = r.step;
@@ -128,6 +145,13 @@ std::string Text(const Scenario& s, const ScenarioSimulation& r) {
         "stragglers: {} device(s) slower; {} data-parallel replica(s) hold one and were simulated; "
         "every replica waits for the slowest at the gradient reduction\n",
         r.stragglers, r.slow_replicas_simulated);
+  }
+  if (r.step_times_s.size() > 1) {
+    const StepTimes t = Summarize(r.step_times_s);
+    out += fmt::format(
+        "{} steps: mean {:.4f} s, min {:.4f} s, max {:.4f} s, {:.4f} s in all (stragglers drawn again each "
+        "step; the tables are the first step's)\n",
+        r.step_times_s.size(), t.mean, t.min, t.max, t.total);
   }
   out += fmt::format("critical path: stage {} ends last (its passes, then its data-parallel collectives)\n\n",
                      sim.critical_stage);
@@ -151,6 +175,7 @@ int Run(const SimulateCliOptions& o, std::ostream& out) {
   const Scenario s = o.common.LoadScenario(o.path);
   SimulateOptions options;
   options.record_spans = !o.trace.empty();
+  if (o.steps > 0) options.steps = o.steps;
   if (!o.schedule.empty()) {
     for (size_t i = 0; i < PipelineScheduleNames().size(); ++i) {
       if (PipelineScheduleNames()[i] == o.schedule) options.schedule = static_cast<PipelineSchedule>(i);
@@ -173,6 +198,9 @@ int Run(const SimulateCliOptions& o, std::ostream& out) {
       j["critical_stage"] = r.step.critical_stage;
       j["stages"] = StagesJson(r.step);
       j["stragglers"] = r.stragglers;
+      j["steps"] = r.step_times_s.size();
+      j["step_times_s"] = r.step_times_s;
+      j["step_time_mean_s"] = Summarize(r.step_times_s).mean;
       j["estimate_step_time_s"] = r.estimate.step_time.value();
       out << j.dump(2) << "\n";
       break;
@@ -196,6 +224,10 @@ Command AddSimulateCommand(CLI::App& root) {
   cmd->add_option("scenario", o->path, "scenario YAML file");
   cmd->add_option("--schedule", o->schedule, "pipeline schedule (default: interleaved with vpp > 1, else 1f1b)")
       ->check(CLI::IsMember(PipelineScheduleNames()));
+  cmd->add_option("--steps", o->steps,
+                  "training steps to simulate (default: simulation.steps, else 1); stragglers are drawn again for "
+                  "each")
+      ->check(CLI::Range(1, 100));
   cmd->add_option("--trace", o->trace, "write a Perfetto / Chrome trace-event JSON of the step to this file");
   cmd->add_option("--chakra", o->chakra,
                   "replay MLCommons Chakra execution traces instead of a scenario: trace files or directories of "

@@ -21,13 +21,18 @@ struct ScenarioSimulation {
   StepSimulation step;   // of the slowest replica (the one every replica waits for)
   PipelineCosts costs;   // what the passes and collectives cost (the trace reads sizes from them)
   int64_t stragglers = 0;
-  int slow_replicas_simulated = 0;  // distinct pipelines with a straggler, each simulated
-  double wall_s = 0;                // host time the simulation took
+  int slow_replicas_simulated = 0;  // distinct pipelines with a straggler, each simulated (in the first step)
+  // Every step's time, in order (`simulation.steps` / --steps). Stragglers are drawn again for each step (the
+  // first step's draw is the seed's), so steps differ only where stragglers are; `step` and `simulated` are the
+  // first step's.
+  std::vector<double> step_times_s;
+  double wall_s = 0;  // host time the simulation took
 };
 
 struct SimulateOptions {
   bool record_spans = false;
   std::optional<PipelineSchedule> schedule;  // overrides the scenario's
+  std::optional<int> steps;                  // overrides the scenario's `simulation.steps`
   // Hears of the passes simulated (done, total over every replica simulated); may be empty.
   std::function<void(int64_t done, int64_t total)> progress;
 };

@@ -28,6 +28,7 @@ nlohmann::json ServeJson(const Scenario& s, const ServeResult& r) {
   j["count"] = s.cluster.count;
   j["model"] = s.model.id;
   j["replicas"] = r.run.replicas;
+  j["prefill_replicas"] = s.serving->prefill_devices / s.serving->ReplicaDevices();
   j["requests"] = r.run.requests.size();
   j["output_tokens_per_s"] = m.output_tokens_per_s;
   j["output_tokens_per_s_per_device"] = m.output_tokens_per_s / static_cast<double>(s.cluster.count);
@@ -53,9 +54,12 @@ nlohmann::json ServeJson(const Scenario& s, const ServeResult& r) {
 
 std::string ServeText(const Scenario& s, const ServeResult& r) {
   const ServeMetrics& m = r.metrics;
-  std::string out = fmt::format("{}: {} on {} x {}, {} copies of tp {} pp {}, {} requests\n", s.name, s.model.id,
+  const int64_t prefill = s.serving->prefill_devices / s.serving->ReplicaDevices();
+  const std::string pools =
+      prefill > 0 ? fmt::format(" ({} prefill, {} decode)", prefill, r.run.replicas - prefill) : std::string();
+  std::string out = fmt::format("{}: {} on {} x {}, {} copies of tp {} pp {}{}, {} requests\n", s.name, s.model.id,
                                 s.cluster.count, s.cluster.accelerator.id, r.run.replicas, s.serving->tp,
-                                s.serving->pp, r.run.requests.size());
+                                s.serving->pp, pools, r.run.requests.size());
   if (r.max_rate_under_slo_per_s) {
     out += fmt::format("max rate under the SLO: {:.2f} requests/s ({} bisection runs); figures at that rate\n",
                        *r.max_rate_under_slo_per_s, r.bisection_runs);

@@ -6,10 +6,13 @@
 #include <cmath>
 #include <deque>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "fleetsim/collective/collective.h"
 #include "fleetsim/core/error.h"
 #include "fleetsim/core/sim_time.h"
 #include "fleetsim/engine/engine.h"
+#include "fleetsim/estimate/group_levels.h"
 #include "fleetsim/serve/iteration_cost.h"
 
 namespace fleetsim {
@@ -42,6 +45,12 @@ class Simulator final : public EventHandler {
             const std::vector<Request>& requests, const ServeProgress& progress)
       : serving_(serving), cost_(cluster, model, serving, stack), requests_(requests), progress_(progress) {
     run_.replicas = cluster.count / serving.ReplicaDevices();
+    prefill_copies_ = static_cast<size_t>(serving.prefill_devices / serving.ReplicaDevices());
+    if (prefill_copies_ > 0) {
+      // A prompt's KV cache leaves its prefill copy device by device, each device's shard to its counterpart in
+      // the decode copy, over the link between copies (the scale-up domain when both are in it, else the fabric).
+      kv_link_ = GroupLevels(cluster).PeerLevel(serving.ReplicaDevices());
+    }
     run_.kv_blocks_per_replica = KvBlocksPerReplica(cluster, model, serving, cost_.KvBytesPerTokenPerDevice());
     run_.max_batch = serving.max_batch.value_or(kAutoMaxBatch);
     replicas_.resize(static_cast<size_t>(run_.replicas));
@@ -91,6 +100,8 @@ class Simulator final : public EventHandler {
   void OnEvent(uint64_t payload) override {
     if (payload == kArrival) {
       Arrive();
+    } else if (payload & kHandoff) {
+      HandOff(static_cast<int32_t>(payload & ~kHandoff));
     } else {
       FinishIteration(static_cast<size_t>(payload));
     }
@@ -98,6 +109,11 @@ class Simulator final : public EventHandler {
 
  private:
   static constexpr uint64_t kArrival = ~uint64_t{0};
+  static constexpr uint64_t kHandoff = uint64_t{1} << 62;  // | request id: its KV cache reached the decode pool
+
+  // Disaggregated serving: copies [0, prefill_copies_) prefill, the rest decode.
+  bool Disaggregated() const { return prefill_copies_ > 0; }
+  bool IsPrefillCopy(size_t r) const { return r < prefill_copies_; }
 
   static SimTime At(double s) { return SimTime::FromSeconds(Seconds(s)); }
   double Now() const { return engine_.now().ToSeconds().value(); }
@@ -120,11 +136,18 @@ class Simulator final : public EventHandler {
     if (next_ < requests_.size()) engine_.Schedule(At(requests_[next_].arrival_s), this, kArrival);
   }
 
+  // A copy for a new request: among the prefill copies when the pools are split, else among all.
   size_t Route() {
-    if (serving_.router == RouterPolicy::kRoundRobin) return (round_robin_++) % replicas_.size();
-    size_t best = 0;
+    const size_t end = Disaggregated() ? prefill_copies_ : replicas_.size();
+    if (serving_.router == RouterPolicy::kRoundRobin) return (round_robin_++) % end;
+    return LeastLoaded(0, end);
+  }
+
+  // The copy in [begin, end) with the fewest outstanding requests (lowest index on ties).
+  size_t LeastLoaded(size_t begin, size_t end) const {
+    size_t best = begin;
     size_t best_load = SIZE_MAX;
-    for (size_t i = 0; i < replicas_.size(); ++i) {
+    for (size_t i = begin; i < end; ++i) {
       const size_t load = replicas_[i].running.size() + replicas_[i].waiting.size();
       if (load < best_load) best = i, best_load = load;
     }
@@ -152,11 +175,12 @@ class Simulator final : public EventHandler {
     return it != recompute_.end() ? it->second : requests_[static_cast<size_t>(id)].input_tokens;
   }
 
-  // KV blocks a request takes at admission: its dense slot, the whole sequence's blocks up front (no eviction
-  // later), or the prompt's and one token's.
-  int64_t AdmissionBlocks(int32_t id) const {
+  // KV blocks a request takes at admission on copy `r`: its dense slot, the whole sequence's blocks up front (no
+  // eviction later), or the prompt's and one token's (always on a prefill copy, which keeps no output).
+  int64_t AdmissionBlocks(int32_t id, size_t r) const {
     const RequestOutcome& req = run_.requests[static_cast<size_t>(id)];
     if (dense_length_ > 0) return BlocksFor(dense_length_);
+    if (IsPrefillCopy(r)) return BlocksFor(PromptOf(id) + 1);
     if (serving_.kv_reserve_output) return BlocksFor(req.input_tokens + req.output_tokens);
     return BlocksFor(PromptOf(id) + 1);
   }
@@ -207,7 +231,7 @@ class Simulator final : public EventHandler {
       const int32_t id = rep.waiting.front();
       const auto it = recompute_.find(id);
       const int64_t prompt = PromptOf(id);
-      const int64_t blocks = AdmissionBlocks(id);
+      const int64_t blocks = AdmissionBlocks(id, ri);
       if (blocks > rep.free_blocks) break;
       if (!serving_.chunked_prefill && !static_batch && prompt > budget && work.prefill_tokens > 0) break;
       rep.waiting.pop_front();
@@ -219,6 +243,20 @@ class Simulator final : public EventHandler {
       s.out_left = run_.requests[static_cast<size_t>(id)].output_tokens -
                    (prompt - run_.requests[static_cast<size_t>(id)].input_tokens);
       s.blocks = blocks;
+      if (const auto h = handed_off_.find(id); h != handed_off_.end()) {
+        // Prefilled elsewhere: its prompt's KV cache arrived with it; it decodes its second token now.
+        s.ctx = prompt;
+        s.prefill_left = 0;
+        s.out_left = run_.requests[static_cast<size_t>(id)].output_tokens - 1;
+        s.chunk = 0;
+        work.decode_sequences++;
+        work.decode_kv_tokens += dense_length_ > 0 ? dense_length_ : s.ctx;
+        work.logits_rows++;
+        budget--;
+        handed_off_.erase(h);
+        rep.running.push_back(s);
+        continue;
+      }
       rep.running.push_back(s);
       prefill(rep.running.back());
     }
@@ -264,11 +302,36 @@ class Simulator final : public EventHandler {
         if (progress_ && (++finished_ & 1023) == 0) progress_(finished_, static_cast<int64_t>(requests_.size()));
         continue;
       }
+      if (IsPrefillCopy(ri) && s.prefill_left == 0) {
+        // Prefilled: its KV cache moves to the decode pool; the blocks stay held until it has left.
+        in_transit_[s.id] = {ri, s.blocks};
+        const double bytes = static_cast<double>(s.ctx) * cost_.KvBytesPerTokenPerDevice();
+        const double dt =
+            FlatCollectiveTime(CollectiveOp::kPointToPoint, Algorithm::kDirect, Bytes(bytes), kv_link_).value();
+        engine_.ScheduleAfter(SimTime::FromSeconds(Seconds(dt)), this, kHandoff | static_cast<uint64_t>(s.id));
+        continue;
+      }
       rep.running[kept++] = s;
     }
     rep.running.resize(kept);
     rep.busy = false;
     StartIteration(ri);
+  }
+
+  // A prefilled request's KV cache has reached the decode pool: its prefill copy frees the blocks (and may admit
+  // more), and the least-loaded decode copy queues it.
+  void HandOff(int32_t id) {
+    const auto t = in_transit_.find(id);
+    FLEETSIM_CHECK(t != in_transit_.end());
+    const auto [from, blocks] = t->second;
+    in_transit_.erase(t);
+    replicas_[from].free_blocks += blocks;
+    if (!replicas_[from].busy) StartIteration(from);
+    const size_t to = LeastLoaded(prefill_copies_, replicas_.size());
+    handed_off_.insert(id);
+    replicas_[to].waiting.push_back(id);
+    run_.requests[static_cast<size_t>(id)].replica = static_cast<int32_t>(to);
+    if (!replicas_[to].busy) StartIteration(to);
   }
 
   ServingSpec serving_;
@@ -281,7 +344,11 @@ class Simulator final : public EventHandler {
   ServeRun run_;
   size_t next_ = 0;
   size_t round_robin_ = 0;
-  int64_t dense_length_ = 0;                        // tokens of each sequence's dense KV slot; 0: paged blocks
+  int64_t dense_length_ = 0;  // tokens of each sequence's dense KV slot; 0: paged blocks
+  size_t prefill_copies_ = 0;
+  LinkLevel kv_link_;  // between a prefill copy's device and its decode counterpart
+  std::unordered_map<int32_t, std::pair<size_t, int64_t>> in_transit_;  // request -> prefill copy, blocks held
+  std::unordered_set<int32_t> handed_off_;          // queued at a decode copy with their prompt's KV cache
   std::vector<size_t> idle_touched_;                // idle copies that received requests at this instant
   std::unordered_map<int32_t, int64_t> recompute_;  // preempted request -> tokens to prefill again
 };

@@ -132,8 +132,17 @@ ServingSpec ParseServingSpec(YamlMap& m, const ClusterSpec& cluster, const Model
   s.iteration_overhead_s = m.OptQuantity("iteration_overhead", Dimension::kTime, Range::Between(0, 10))
                                .value_or(stack->iteration_overhead_s.value_or(kDefaultIterationOverheadS));
   if (auto d = m.OptMap("disaggregation")) {
-    if (auto v = d->OptInteger("prefill_devices", Range::NonNegative()); v && *v > 0) {
-      d->Fail("prefill_devices", "disaggregated prefill and decode pools are not modelled yet; use 0");
+    if (auto v = d->OptInteger("prefill_devices", Range::NonNegative())) {
+      s.prefill_devices = *v;
+      if (*v > 0 && (*v % s.ReplicaDevices() != 0 || *v >= cluster.count)) {
+        d->Fail("prefill_devices",
+                fmt::format("{} prefill devices: a whole number of copies of tp*pp*ep = {} devices, leaving at "
+                            "least one copy of the {} to decode",
+                            *v, s.ReplicaDevices(), cluster.count));
+      }
+      if (*v > 0 && s.scheduler == BatchScheduler::kStatic) {
+        d->Fail("prefill_devices", "disaggregated pools run continuous batching; use scheduler: continuous");
+      }
     }
     d->Finish();
   }

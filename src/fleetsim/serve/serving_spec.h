@@ -53,6 +53,11 @@ struct ServingSpec {
   // Tokens of one slot's dense KV cache (`kv_cache.length`); empty: the longest request of the workload.
   std::optional<int64_t> kv_cache_length;
 
+  // Disaggregated serving: the first `prefill_devices` devices form copies that only prefill; the rest decode.
+  // A prompt's KV cache moves from its prefill copy to a decode copy over the link between them. 0: every copy
+  // does both.
+  int64_t prefill_devices = 0;
+
   int64_t ReplicaDevices() const { return static_cast<int64_t>(tp) * pp * ep; }
 };
 

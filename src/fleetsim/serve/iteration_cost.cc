@@ -56,6 +56,7 @@ IterationCost::IterationCost(const ClusterSpec& cluster, const ModelSpec& model,
   }
   const GroupLevels levels(cluster);
   if (serving.tp > 1) tp_levels_ = levels.Levels(serving.tp, 1);
+  if (serving.ep > 1) ep_levels_ = levels.Levels(serving.ep, serving.tp);
   pp_level_ = levels.PeerLevel(serving.tp);
   // Each device of a tp group holds kv_heads / tp heads, or one (replicated) when tp exceeds kv_heads.
   const double kv_heads_device = std::max(1.0, static_cast<double>(model.kv_heads) / serving.tp);
@@ -97,6 +98,12 @@ double IterationCost::ComputeTokenLayerTime(int64_t tokens, bool moe_layer) cons
     if (model_.moe.shared_experts > 0)
       s += ffn(kernels_, t, width * static_cast<double>(model_.moe.shared_experts));
     s += WeightGemm(kernels_, t, e, h);  // router
+    if (!ep_levels_.empty()) {
+      // Every expert-parallel device holds the tokens and runs its own experts on them; their outputs are
+      // summed across the group (one all-reduce of the tokens' hidden states per MoE layer).
+      s += HierarchicalCollectiveTime(CollectiveOp::kAllReduce, Bytes(t * h * kActivationBytes), ep_levels_)
+               .value();
+    }
   } else {
     s += ffn(kernels_, t, static_cast<double>(model_.ffn_hidden));
   }

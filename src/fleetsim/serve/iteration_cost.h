@@ -50,6 +50,7 @@ class IterationCost {
   KernelModel kernels_;
   KernelModel expert_kernels_;  // the mixture-of-experts GEMMs, at the stack's MoE efficiency
   std::vector<LinkLevel> tp_levels_;
+  std::vector<LinkLevel> ep_levels_;  // the expert-parallel group: ep devices, tp apart
   LinkLevel pp_level_;
   double kv_bytes_per_token_layer_device_ = 0;  // K and V of one token in one layer, on one device
   double kv_bytes_per_token_device_ = 0;

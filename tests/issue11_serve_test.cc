@@ -455,3 +455,37 @@ TEST(Issue11Fidelity, ExpertParallelCombineIsPricedOnTheLinksItCrosses) {
 
 }  // namespace
 }  // namespace fleetsim
+
+namespace fleetsim {
+namespace {
+
+// vLLM before chunked prefill (stack vllm-0.4): while a prompt waits and fits, the iteration prefills prompts
+// only and every decoding sequence waits. An offline burst of 64 prompts therefore prefills them all (eight
+// iterations of 8,192 tokens) before any sequence decodes its second token; with chunked prefill (vllm, 0.9) the
+// first sequences decode, and finish, while later prompts are still prefilling.
+TEST(Issue11Fidelity, PrefillFirstStallsTheDecodes) {
+  auto run = [](const std::string& stack) {
+    return EvaluateYaml(
+               "cluster: {accelerator: mi300x, count: 1}\nmodel: llama2-70b\nserving: {precision: fp8, "
+               "stack: " +
+               stack + "}\nworkload: {input_tokens: 1000, output_tokens: 4, requests: 64}\n")
+        .run.requests;
+  };
+  auto last_first_token = [](const std::vector<RequestOutcome>& r) {
+    double t = 0;
+    for (const RequestOutcome& o : r) t = std::max(t, o.first_token_s);
+    return t;
+  };
+  auto first_finish = [](const std::vector<RequestOutcome>& r) {
+    double t = 1e30;
+    for (const RequestOutcome& o : r) t = std::min(t, o.finish_s);
+    return t;
+  };
+  const auto old_vllm = run("vllm-0.4");
+  EXPECT_LT(last_first_token(old_vllm), first_finish(old_vllm));
+  const auto chunked = run("vllm");
+  EXPECT_LT(first_finish(chunked), last_first_token(chunked));
+}
+
+}  // namespace
+}  // namespace fleetsim

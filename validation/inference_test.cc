@@ -31,9 +31,9 @@ std::string ReadAll(const std::string& path) {
   return s.str();
 }
 
-// Measured with the serving stacks of data/serving_stacks.yaml: all 62 rows median 11.6%, worst 88.4% (Gaudi 2
-// at tp 4; the MLPerf Server p99 latencies at the submitter's load are -33% to -80%); calibration rows (7)
-// 1.2% / 9.4%; check rows (55) 13.9% / 88.4%. Before dense JetStream caches, weight-only int8, MLPerf Offline's
+// Measured with the serving stacks of data/serving_stacks.yaml: all 62 rows median 11.4%, worst 88.4% (Gaudi 2
+// at tp 4; the MLPerf Server p99 latencies at the submitter's load are -33% to -88%); calibration rows (8)
+// 1.4% / 9.4%; check rows (54) 13.7% / 88.4%. Before dense JetStream caches, weight-only int8, MLPerf Offline's
 // 600 s runs and the MoE GEMM efficiency: 14.5% / 88.4%, check 16.3%.
 constexpr double kMaxMedianAll = 0.13;
 constexpr double kMaxWorstAll = 0.95;
@@ -81,28 +81,29 @@ TEST(InferenceValidation, EveryRowOfTheSharedFileIsHere) {
 // Poisson rate whose p99 TTFT <= 2 s and TPOT <= 200 ms (4,000 requests per probe), against the throughput the
 // submitter reached. The bracket's top is the copies' steady-state capacity, which bounds the rate found.
 // Measured with each accelerator's default serving stack: H100x8 +13.9%, H200x8 +1.2%, B200 +5.8%, MI300Xx8
-// +15.0% (+23.4% before vLLM's GEMM efficiency was refitted on 600 s Offline runs); bound 30% per row (the
-// issue's target is 15%).
+// +9.1% with vLLM 0.4's prefill-first scheduling, as AMD ran it (+23.4% before it, with chunked prefill and
+// the GEMM share fitted on a short Offline run); bound 30% per row (the target is 15%).
 TEST(InferenceValidation, MlperfServerMaxUnderSlo) {
   struct Row {
     const char* accelerator;
     int count;
     int tp;
     const char* precision;
+    const char* stack;  // what the submitter ran (AMD's v4.1 runs: vLLM 0.4)
     double published;
   };
-  const Row rows[] = {{"h100", 8, 2, "fp8", 21605.79},
-                      {"h200", 8, 1, "fp8", 29228.22},
-                      {"b200", 1, 1, "fp4", 10755.59},
-                      {"mi300x", 8, 1, "fp8", 21028.23}};
+  const Row rows[] = {{"h100", 8, 2, "fp8", "auto", 21605.79},
+                      {"h200", 8, 1, "fp8", "auto", 29228.22},
+                      {"b200", 1, 1, "fp4", "auto", 10755.59},
+                      {"mi300x", 8, 1, "fp8", "vllm-0.4", 21028.23}};
   std::string report;
   for (const Row& r : rows) {
     const std::string yaml = fmt::format(
-        "cluster: {{accelerator: {}, count: {}}}\nmodel: llama2-70b\nserving: {{precision: {}, replica: {{tp: "
-        "{}}}}}\n"
+        "cluster: {{accelerator: {}, count: {}}}\nmodel: llama2-70b\nserving: {{precision: {}, stack: {}, "
+        "replica: {{tp: {}}}}}\n"
         "workload: {{preset: mlperf-llama2-70b, load: max-under-slo, requests: 4000,\n"
         "           slo: {{ttft_p99: \"2s\", tpot_p99: \"200ms\"}}}}\n",
-        r.accelerator, r.count, r.precision, r.tp);
+        r.accelerator, r.count, r.precision, r.stack, r.tp);
     const ServeResult result = EvaluateServing(Scenario::Parse(yaml, "mlperf-server.yaml"));
     const double error = result.metrics.output_tokens_per_s / r.published - 1.0;
     report += fmt::format(

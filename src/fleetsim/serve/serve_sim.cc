@@ -185,16 +185,24 @@ class Simulator final : public EventHandler {
     return BlocksFor(PromptOf(id) + 1);
   }
 
+  // Whether copy `ri`'s first waiting request fits now (batch room and KV blocks).
+  bool CanAdmit(const Replica& rep, size_t ri) const {
+    return !rep.waiting.empty() && static_cast<int64_t>(rep.running.size()) < run_.max_batch &&
+           AdmissionBlocks(rep.waiting.front(), ri) <= rep.free_blocks;
+  }
+
   void StartIteration(size_t ri) {
     Replica& rep = replicas_[ri];
     IterationWork work;
     int64_t budget = serving_.max_tokens;
     const bool static_batch = serving_.scheduler == BatchScheduler::kStatic;
+    // Prefill first: while a waiting prompt can be admitted, the iteration prefills prompts only.
+    const bool prefill_only = serving_.prefill_first && !static_batch && CanAdmit(rep, ri);
     // Decodes first, oldest first; a decode crossing into a new block may preempt the newest sequences.
     for (size_t i = 0; i < rep.running.size(); ++i) {
       Sequence& s = rep.running[i];
       s.chunk = -1;
-      if (s.prefill_left > 0) continue;
+      if (prefill_only || s.prefill_left > 0) continue;
       if (BlocksFor(s.ctx + 1) > s.blocks) {
         while (rep.free_blocks == 0 && rep.running.size() > i + 1) Preempt(rep, rep.running.size() - 1);
         if (rep.free_blocks == 0) {  // this one is the newest: it yields its own blocks

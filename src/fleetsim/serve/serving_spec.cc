@@ -128,6 +128,10 @@ ServingSpec ParseServingSpec(YamlMap& m, const ClusterSpec& cluster, const Model
   s.kv_reserve_output = stack->kv_reserve_output;
   s.weight_only_quantization = stack->weight_only_quantization;
   s.dense_kv_cache = stack->dense_kv_cache;
+  if (stack->prefill_first) {
+    s.prefill_first = true;
+    s.chunked_prefill = false;  // prompts whole
+  }
   if (!kv_fraction_given && stack->kv_fraction) s.kv_fraction = *stack->kv_fraction;
   s.iteration_overhead_s = m.OptQuantity("iteration_overhead", Dimension::kTime, Range::Between(0, 10))
                                .value_or(stack->iteration_overhead_s.value_or(kDefaultIterationOverheadS));

@@ -31,6 +31,7 @@ struct ServingSpec {
   std::optional<int64_t> max_batch;  // sequences in flight per copy; empty: as many as the KV cache holds
   int64_t max_tokens = 8192;         // tokens per iteration (prefill chunks + decodes) per copy
   bool chunked_prefill = true;       // false: a prompt prefills whole, in one iteration
+  bool prefill_first = false;        // prompts prefill in iterations of their own, decodes wait (serving_stack.h)
   double kv_fraction = 0.9;          // share of the memory left after weights and activations the KV cache takes
   int64_t block_tokens = 16;         // tokens per KV-cache block
   // Fixed host-side cost of one iteration (scheduling, sampling, kernel launches not overlapped). Documented in

@@ -42,6 +42,7 @@ ServingStack ParseServingStack(YamlMap& m) {
   if (auto v = m.OptBool("kv_reserve_output")) s.kv_reserve_output = *v;
   if (auto v = m.OptBool("weight_only_quantization")) s.weight_only_quantization = *v;
   if (auto v = m.OptBool("dense_kv_cache")) s.dense_kv_cache = *v;
+  if (auto v = m.OptBool("prefill_first")) s.prefill_first = *v;
   s.iteration_overhead_s = m.OptQuantity("iteration_overhead", Dimension::kTime, Range::Between(0, 1));
   s.kv_fraction = m.OptNumber("kv_fraction", share);
   if (m.Has("sources")) s.sources = m.StringMap("sources");

@@ -47,6 +47,9 @@ struct ServingStack {
   // attention reads every position of it, masked, not only the filled ones (static-shape engines without ragged
   // or paged attention). False: paged blocks, and decode reads each sequence's own context.
   bool dense_kv_cache = false;
+  // Waiting prompts are prefilled whole in iterations of their own while every decode waits (vLLM's scheduler
+  // before chunked prefill). False: decodes and prefill chunks share each iteration.
+  bool prefill_first = false;
   // Host-side seconds per iteration (scheduling, sampling, launch gaps).
   std::optional<double> iteration_overhead_s;
   // Share of the memory left after weights and activations the KV cache takes.

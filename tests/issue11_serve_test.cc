@@ -485,6 +485,9 @@ TEST(Issue11Fidelity, PrefillFirstStallsTheDecodes) {
   EXPECT_LT(last_first_token(old_vllm), first_finish(old_vllm));
   const auto chunked = run("vllm");
   EXPECT_LT(first_finish(chunked), last_first_token(chunked));
+  // A chunked_prefill the scenario states wins over the stack's prefill-first scheduling.
+  const auto stated = run("vllm-0.4, chunked_prefill: on");
+  EXPECT_LT(first_finish(stated), last_first_token(stated));
 }
 
 }  // namespace

@@ -128,9 +128,10 @@ ServingSpec ParseServingSpec(YamlMap& m, const ClusterSpec& cluster, const Model
   s.kv_reserve_output = stack->kv_reserve_output;
   s.weight_only_quantization = stack->weight_only_quantization;
   s.dense_kv_cache = stack->dense_kv_cache;
-  if (stack->prefill_first) {
+  // A stack that prefills first runs prompts whole; a `chunked_prefill` the scenario states wins over it.
+  if (stack->prefill_first && !m.Has("chunked_prefill")) {
     s.prefill_first = true;
-    s.chunked_prefill = false;  // prompts whole
+    s.chunked_prefill = false;
   }
   if (!kv_fraction_given && stack->kv_fraction) s.kv_fraction = *stack->kv_fraction;
   s.iteration_overhead_s = m.OptQuantity("iteration_overhead", Dimension::kTime, Range::Between(0, 10))

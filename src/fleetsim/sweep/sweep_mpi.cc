@@ -78,15 +78,24 @@ void StopMpi() {
   if (!finalized) MPI_Finalize();
 }
 
+// The next worker's request, from whichever worker asks first: its rank and the results it carries (JSON text,
+// empty on its first request).
+std::string ReceiveAsk(int& worker) {
+  MPI_Status status;
+  int bytes = 0;
+  MPI_Probe(MPI_ANY_SOURCE, kAsk, MPI_COMM_WORLD, &status);
+  MPI_Get_count(&status, MPI_CHAR, &bytes);
+  std::string text(static_cast<size_t>(bytes), '\0');
+  MPI_Recv(text.data(), bytes, MPI_CHAR, status.MPI_SOURCE, kAsk, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  worker = status.MPI_SOURCE;
+  return text;
+}
+
 void ReleaseWorkers(const MpiWorld& world) {
   for (int stopped = 1; stopped < world.size; ++stopped) {
-    MPI_Status status;
-    int bytes = 0;
-    MPI_Probe(MPI_ANY_SOURCE, kAsk, MPI_COMM_WORLD, &status);
-    MPI_Get_count(&status, MPI_CHAR, &bytes);
-    std::string ignored(static_cast<size_t>(bytes), '\0');
-    MPI_Recv(ignored.data(), bytes, MPI_CHAR, status.MPI_SOURCE, kAsk, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    SendChunk(status.MPI_SOURCE, {}, 0, 0);
+    int worker = 0;
+    ReceiveAsk(worker);
+    SendChunk(worker, {}, 0, 0);
   }
 }
 
@@ -108,12 +117,8 @@ SweepStats CoordinateSweep(const SweepSpec& spec, SweepDb& db, const SweepOption
   int active = world.size - 1;
   std::vector<PointResult> batch;
   while (active > 0) {
-    MPI_Status status;
-    int bytes = 0;
-    MPI_Probe(MPI_ANY_SOURCE, kAsk, MPI_COMM_WORLD, &status);
-    MPI_Get_count(&status, MPI_CHAR, &bytes);
-    std::string text(static_cast<size_t>(bytes), '\0');
-    MPI_Recv(text.data(), bytes, MPI_CHAR, status.MPI_SOURCE, kAsk, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    int worker = 0;
+    const std::string text = ReceiveAsk(worker);
     if (!text.empty()) {
       for (const nlohmann::json& j : nlohmann::json::parse(text)) {
         batch.push_back(FromJson(spec, j));
@@ -124,7 +129,7 @@ SweepStats CoordinateSweep(const SweepSpec& spec, SweepDb& db, const SweepOption
     // Chunks shrink as the work runs out, so the last points spread over every rank.
     const auto remaining = static_cast<int64_t>(todo.size() - next);
     const int64_t count = std::clamp<int64_t>(remaining / (4 * workers), remaining > 0 ? 1 : 0, 256);
-    SendChunk(status.MPI_SOURCE, todo, static_cast<int64_t>(next), count);
+    SendChunk(worker, todo, static_cast<int64_t>(next), count);
     next += static_cast<size_t>(count);
     if (count == 0) --active;
     if (batch.size() >= options.batch || active == 0) {

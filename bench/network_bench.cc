@@ -53,9 +53,8 @@ BENCHMARK(BM_TpuPodTorusAllReduce)->Unit(benchmark::kMillisecond);
 
 // Dense traffic: all-to-all over a TPU v4 slice (256 chips: 65,280 flows whose completions spread over time),
 // regular and twisted torus.
-void BM_TpuSliceAllToAll(benchmark::State& state) {
-  ClusterSpec spec = MakeClusterSpec("tpu-v4-cube", "tpu-ici-torus-ocs", state.range(0));
-  spec.fabric.twisted = state.range(1) != 0;
+// 1 GB all-to-all on the cluster, network build included; counters: simulated time and flows solved.
+void RunAllToAll(benchmark::State& state, const ClusterSpec& spec) {
   CollectiveResult r;
   for (auto _ : state) {
     const Network net = Network::Build(spec);
@@ -64,6 +63,12 @@ void BM_TpuSliceAllToAll(benchmark::State& state) {
   }
   state.counters["sim_time_s"] = r.time.value();
   state.counters["flows"] = static_cast<double>(r.flows);
+}
+
+void BM_TpuSliceAllToAll(benchmark::State& state) {
+  ClusterSpec spec = MakeClusterSpec("tpu-v4-cube", "tpu-ici-torus-ocs", state.range(0));
+  spec.fabric.twisted = state.range(1) != 0;
+  RunAllToAll(state, spec);
 }
 BENCHMARK(BM_TpuSliceAllToAll)
     ->Args({128, 0})
@@ -75,15 +80,7 @@ BENCHMARK(BM_TpuSliceAllToAll)
 // Expert-parallel traffic: all-to-all over H100 nodes on the rail-optimized NDR Clos, rail-aggregated as NCCL's
 // PXN (issue 10: under 1 s for 2,048 GPUs; pair by pair it took 33 s and 1.5 GB).
 void BM_ClosAllToAll(benchmark::State& state) {
-  const ClusterSpec spec = MakeClusterSpec("hgx-h100", "ib-ndr-400-clos", state.range(0));
-  CollectiveResult r;
-  for (auto _ : state) {
-    const Network net = Network::Build(spec);
-    r = SimulateCollective(net, {CollectiveOp::kAllToAll, Algorithm::kDirect, Gigabytes(1), {}});
-    benchmark::DoNotOptimize(r);
-  }
-  state.counters["sim_time_s"] = r.time.value();
-  state.counters["flows"] = static_cast<double>(r.flows);
+  RunAllToAll(state, MakeClusterSpec("hgx-h100", "ib-ndr-400-clos", state.range(0)));
 }
 BENCHMARK(BM_ClosAllToAll)->Arg(512)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond);
 

@@ -45,7 +45,8 @@ IterationCost::IterationCost(const ClusterSpec& cluster, const ModelSpec& model,
       serving_(serving),
       kernels_(ServingAccelerator(cluster.accelerator, serving), GemmPrecision(serving), stack),
       expert_kernels_(ServingAccelerator(cluster.accelerator, serving, true), GemmPrecision(serving), stack),
-      weight_bytes_(ServingElementBytes(serving.precision)) {
+      weight_bytes_(ServingElementBytes(serving.precision)),
+      weight_only_(GemmPrecision(serving) != serving.precision) {
   decode_bandwidth_ = cluster.accelerator.memory_bandwidth.value() *
                       serving.decode_attention_efficiency.value_or(
                           serving.memory_efficiency.value_or(cluster.accelerator.efficiency.memory));
@@ -68,7 +69,7 @@ IterationCost::IterationCost(const ClusterSpec& cluster, const ModelSpec& model,
 }
 
 double IterationCost::WeightGemm(const KernelModel& kernels, double m, double n, double k) const {
-  if (GemmPrecision(serving_) != serving_.precision) return kernels.WeightOnlyGemm(m, n, k, weight_bytes_).value();
+  if (weight_only_) return kernels.WeightOnlyGemm(m, n, k, weight_bytes_).value();
   return kernels.Gemm(m, n, k).value();
 }
 

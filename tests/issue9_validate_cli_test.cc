@@ -107,7 +107,7 @@ TEST(Issue9ValidateCli, ABadRowInUsersCasesIsAFileLineErrorAndExitTwo) {
 
 TEST(Issue9ValidateCli, CatalogOverlayChangesOnlyWhatItNames) {
   const double base = StepTime({});
-  const std::string slow = WriteTempFile("issue9-slow.yaml", "calibration:\n  h100: {matmul: 0.39}\n");
+  const std::string slow = WriteTempFile("issue9-slow.yaml", "calibration:\n  h100: {matmul: 0.27}\n");
   const double slower = StepTime({"--catalog-overlay", slow});
   EXPECT_GT(slower, base * 1.3);  // the GEMMs, most of the step, run at half the rate
   // An accelerator entry overrides the keys it gives and keeps the others (here: HBM capacity only).
@@ -252,7 +252,9 @@ TEST(Issue9ValidateCli, CalibrateWritesAnOverlayThatValidateAccepts) {
   ASSERT_EQ(after.code, 0) << after.err;
   const auto b = nlohmann::json::parse(before.out)["families"][0]["summary"]["all"];
   const auto a = nlohmann::json::parse(after.out)["families"][0]["summary"]["all"];
-  EXPECT_LE(a["median_abs_error"].get<double>(), b["median_abs_error"].get<double>());
+  // The fit minimises the squared log errors: with two cases that pull apart, the worst one improves (the
+  // median may not).
+  EXPECT_LT(a["worst_abs_error"].get<double>(), b["worst_abs_error"].get<double>());
 }
 
 TEST(Issue9ValidateCli, CalibrateAndValidateAreDeterministic) {

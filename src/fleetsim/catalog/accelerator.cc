@@ -134,6 +134,13 @@ void ParseComputeEfficiency(YamlMap& m, ComputeEfficiency& eff) {
   set(eff.fp4_matmul, m.OptNumber("fp4_matmul", frac));
   set(eff.attention, m.OptNumber("attention", frac));
   set(eff.memory, m.OptNumber("memory", frac));
+  if (auto kernels = m.OptMap("attention_kernels")) {
+    for (const char* k : kAttentionKernels) {
+      if (auto v = kernels->OptNumber(k, frac)) eff.attention_kernels[k] = *v;
+    }
+    kernels->Finish();
+    own = true;
+  }
   if (auto v = m.OptQuantity("kernel_overhead", Dimension::kTime, Range::Between(0, 1))) {
     eff.kernel_overhead = Seconds(*v);
     own = true;

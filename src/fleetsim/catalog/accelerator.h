@@ -2,6 +2,7 @@
 // calibrated efficiency parameters. Loaded from data/accelerators.yaml and data/calibration.yaml; immutable.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -21,8 +22,11 @@ struct ComputeEfficiency {
   double fp8_matmul = 0.65;   // the same at fp8 (scaling and casting make fp8 GEMMs reach less of their peak)
   double int8_matmul = 0.65;  // the same at int8 (quantised training, e.g. AQT on TPUs)
   double fp4_matmul = 0.65;   // the same at fp4 (NVFP4 on Blackwell)
-  double attention = 0.55;    // fraction of peak reached by fused attention kernels
-  double memory = 0.80;       // fraction of HBM bandwidth reached by element-wise kernels
+  double attention = 0.55;    // fraction of peak reached by fused attention kernels (forward)
+  // Measured forward efficiency of named fused-attention kernels (kAttentionKernels) on this accelerator, for
+  // a stack that names its kernel (StackSpec::attention_kernel); a kernel not listed runs at `attention`.
+  std::map<std::string, double> attention_kernels;
+  double memory = 0.80;                     // fraction of HBM bandwidth reached by element-wise kernels
   Seconds kernel_overhead = Seconds(4e-6);  // launch and tail cost of one kernel
   // Empty when this accelerator's own published runs fixed the parameters. Otherwise the calibrated accelerator
   // whose parameters it takes, and why that one (same software stack, same architecture): every estimate on
@@ -75,5 +79,9 @@ void ParseAccelerator(YamlMap& map, Accelerator& acc);
 // Reads one accelerator's `calibration.yaml` entry onto its efficiency parameters. An entry with figures of its
 // own and no `relative` makes the accelerator calibrated (it stops borrowing a relative's parameters).
 void ParseComputeEfficiency(YamlMap& map, ComputeEfficiency& eff);
+
+// Fused-attention kernels a stack may name and an accelerator may give a measured efficiency for.
+inline constexpr std::array<const char*, 3> kAttentionKernels = {"flash-attention-2", "flash-attention-3",
+                                                                 "cudnn"};
 
 }  // namespace fleetsim

@@ -26,10 +26,18 @@ struct StackSpec {
 
   // Attention as one fused kernel (FlashAttention, cuDNN): no s x s score matrix in HBM.
   bool fused_attention = true;
+  // The fused-attention kernel the stack runs (one of kAttentionKernels), where its source says; empty: the
+  // accelerator's calibrated `attention` efficiency.
+  std::string attention_kernel;
   // Tensor-parallel all-gather/reduce-scatter pipelined with the adjacent GEMMs in tp chunks (Transformer
   // Engine userbuffers, XLA collective matmul); needs sequence parallelism. Only the first chunk and what the
   // GEMM cannot cover stay exposed.
   bool tp_overlap = false;
+  // Context parallelism's key/value exchange. Ring (Megatron's, the default): cp - 1 steps, each overlapped with
+  // the attention kernel over the block it brought, partial results merged step by step. All-gather (Meta's
+  // Llama 3): the keys and values of the whole sequence gathered before one attention kernel and their
+  // gradients reduce-scattered after the backward, both exposed, nothing to merge.
+  bool cp_all_gather = false;
   // Data-parallel gradient reduce-scatter in buckets during the last backward and parameter all-gather during
   // the first forward (Megatron's overlap_grad_reduce / overlap_param_gather, FSDP prefetch). False: after.
   bool dp_overlap = true;
@@ -37,6 +45,10 @@ struct StackSpec {
   // False: each model chunk's transfer is waited for (Megatron-LM's 2021 schedule), so interleaving pays vpp
   // transfers per micro-batch.
   bool pp_overlap = true;
+  // The pipeline runs every micro-batch's forward before any backward (GPipe): JAX/XLA pipelines (MaxText,
+  // Praxis) are a loop over pipeline iterations differentiated as a whole, so each stage holds the activations
+  // of all its micro-batches at once, not the pipeline depth's worth that 1F1B holds. The bubble is the same.
+  bool gpipe_schedule = false;
   // Expert-parallel dispatch and combine all-to-all of one micro-batch run while another micro-batch computes
   // (DeepSeek-V3's DualPipe, Megatron-Core's overlapped MoE all-to-all): only what exceeds a MoE layer's compute
   // stays exposed. Needs two micro-batches in flight. False: every all-to-all is waited for.

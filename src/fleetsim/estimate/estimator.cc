@@ -247,7 +247,7 @@ PipelineCosts Estimator::Pipeline(const Plan& plan) const {
   p.layer_backward = backward + recompute + comm * (1.0 - forward_share);
   // The backward's GEMMs compute input gradients and weight gradients in equal parts; attention has no weights.
   p.layer_weight_grad =
-      std::max(Seconds(0), backward - mix(costs.dense.attention_forward, costs.moe.attention_forward) * 2.5) * 0.5;
+      std::max(Seconds(0), backward - mix(costs.dense.attention_backward, costs.moe.attention_backward)) * 0.5;
   const Seconds head = costs.head.compute;
   p.head_forward = head / 3.0;
   p.head_backward = head - p.head_forward;

@@ -19,6 +19,12 @@ double RoundUp(double x, double step) { return std::ceil(x / step) * step; }
 constexpr double kAttentionTileOverheadKeys = 256.0;
 double TileShare(double keys) { return keys / (keys + kAttentionTileOverheadKeys); }
 
+// A fused attention backward reaches less of the peak than its forward: on H100 (head dim 128, 8k-16k tokens)
+// 318/370 TFLOP/s for FlashAttention-2, 518/600 for cuDNN and 559/646 for FlashAttention-3 (Shah et al. 2024,
+// FlashAttention-3, Figures 5 and 6; backward counted as 2.5x the forward FLOPs): 0.86 of the forward rate for
+// all three.
+constexpr double kAttentionBackwardShare = 0.86;
+
 }  // namespace
 
 KernelModel::KernelModel(const Accelerator& acc, Precision precision, const StackSpec& stack)
@@ -52,7 +58,10 @@ KernelModel::KernelModel(const Accelerator& acc, Precision precision, const Stac
       operand_bytes_ = OperandBytes(precision);
       break;
   }
-  attention_rate_ = acc.Peak(wide) * efficiency_.attention;
+  // The stack's named kernel at its measured efficiency on this accelerator, else the calibrated figure.
+  const auto kernel = efficiency_.attention_kernels.find(stack.attention_kernel);
+  attention_rate_ =
+      acc.Peak(wide) * (kernel != efficiency_.attention_kernels.end() ? kernel->second : efficiency_.attention);
   memory_rate_ = acc.memory_bandwidth * efficiency_.memory;
 }
 
@@ -87,7 +96,8 @@ Seconds KernelModel::AttentionBackward(double batch_heads, double queries, doubl
                                        double calls) const {
   const double pairs = queries * keys * (causal ? 0.5 : 1.0);
   const Flops work(2.5 * 4.0 * batch_heads * pairs * dim);
-  return work / (attention_rate_ * TileShare(keys / calls)) + efficiency_.kernel_overhead * calls;
+  return work / (attention_rate_ * (kAttentionBackwardShare * TileShare(keys / calls))) +
+         efficiency_.kernel_overhead * calls;
 }
 
 Seconds KernelModel::UnfusedAttentionForward(double batch_heads, double queries, double keys, double dim,

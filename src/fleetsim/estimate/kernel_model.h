@@ -31,7 +31,8 @@ class KernelModel {
   // key ranges run at keys_per_call / (keys_per_call + 256) of the kernel's rate.
   Seconds AttentionForward(double batch_heads, double queries, double keys, double dim, bool causal,
                            double calls = 1) const;
-  // Attention backward: recomputes the scores, then three products; 2.5x the forward work.
+  // Attention backward: recomputes the scores, then three products; 2.5x the forward work, at
+  // kAttentionBackwardShare of the forward kernel's rate.
   Seconds AttentionBackward(double batch_heads, double queries, double keys, double dim, bool causal,
                             double calls = 1) const;
   // Unfused attention (scores materialised in HBM): two batched GEMMs over all s x s pairs (masked ones too),

@@ -44,14 +44,15 @@ LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
   const Seconds out_proj = kernels_.Gemm(tokens, h, q_local);
   const double batch_heads = static_cast<double>(plan.micro_batch) * static_cast<double>(m.heads) / t;
   const bool dropout = !gated;  // GPT-style models train with dropout; Llama-style ones do not
-  Seconds attention_backward;
   if (kernels_.fused_attention()) {
-    // Context parallelism splits the keys over cp ring steps, one kernel each (load-balanced causal chunks).
-    c.attention_forward = kernels_.AttentionForward(batch_heads, s / plan.cp, s, hd, /*causal=*/true, plan.cp);
-    attention_backward = kernels_.AttentionBackward(batch_heads, s / plan.cp, s, hd, /*causal=*/true, plan.cp);
+    // Context parallelism splits the keys over cp ring steps, one kernel each (load-balanced causal chunks);
+    // after an all-gather of the keys and values, one kernel sweeps them all.
+    const double calls = stack_.cp_all_gather ? 1.0 : static_cast<double>(plan.cp);
+    c.attention_forward = kernels_.AttentionForward(batch_heads, s / plan.cp, s, hd, /*causal=*/true, calls);
+    c.attention_backward = kernels_.AttentionBackward(batch_heads, s / plan.cp, s, hd, /*causal=*/true, calls);
   } else {
     c.attention_forward = kernels_.UnfusedAttentionForward(batch_heads, s / plan.cp, s, hd, dropout);
-    attention_backward = kernels_.UnfusedAttentionBackward(batch_heads, s / plan.cp, s, hd, dropout);
+    c.attention_backward = kernels_.UnfusedAttentionBackward(batch_heads, s / plan.cp, s, hd, dropout);
   }
 
   // FFN block: dense, or routed experts (+ shared experts and router). `ffn_in` and `ffn_out` are the GEMMs
@@ -105,7 +106,7 @@ LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
   c.forward = gemms + c.attention_forward + pointwise + cast_forward;
   // Backward: data and weight gradients (two GEMMs per forward GEMM), attention backward, twice the
   // element-wise traffic.
-  c.backward = gemms * 2.0 + attention_backward + pointwise * 2.0 + cast_backward;
+  c.backward = gemms * 2.0 + c.attention_backward + pointwise * 2.0 + cast_backward;
   if (plan.recompute == Recompute::kFull) c.recompute = c.forward;
   if (plan.recompute == Recompute::kSelective) c.recompute = c.attention_forward;
 
@@ -140,7 +141,16 @@ LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
   // (latency, in forward, backward and recompute) and merges its partial result into the running one: forward
   // reads and writes the 16-bit output, backward accumulates dQ, and dK/dV travelling with the ring, in fp32.
   // (The extra kernel launches and shorter key ranges are in the attention kernels' cost above.)
-  if (plan.cp > 1) {
+  // With the all-gather exchange (Llama 3 paper section 3.3.2) the gather before the forward kernel and the
+  // reduce-scatter of the key/value gradients after the backward one are both exposed, and full recomputation
+  // gathers again.
+  if (plan.cp > 1 && stack_.cp_all_gather) {
+    const Bytes kv_chunk(2.0 * tokens * kv_local * a);
+    const std::vector<LinkLevel> group = levels_.Levels(plan.cp, plan.tp);
+    const Seconds gather = HierarchicalCollectiveTime(CollectiveOp::kAllGather, kv_chunk * plan.cp, group);
+    const Seconds scatter = HierarchicalCollectiveTime(CollectiveOp::kReduceScatter, kv_chunk * plan.cp, group);
+    c.cp_comm = gather * (plan.recompute == Recompute::kFull ? 2.0 : 1.0) + scatter;
+  } else if (plan.cp > 1) {
     const Bytes kv_chunk(2.0 * tokens * kv_local * a);
     const std::vector<LinkLevel> group = levels_.Levels(plan.cp, plan.tp);
     const Seconds ring = HierarchicalCollectiveTime(CollectiveOp::kAllGather, kv_chunk * plan.cp, group);
@@ -151,7 +161,7 @@ LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
                            kernels_.Elementwise(merge_backward)) *
                           steps;
     c.cp_comm = std::max(Seconds(0), ring - c.attention_forward) +
-                std::max(Seconds(0), ring * 2.0 - attention_backward) + group.back().latency * (3.0 * steps) +
+                std::max(Seconds(0), ring * 2.0 - c.attention_backward) + group.back().latency * (3.0 * steps) +
                 merge;
   }
   // Expert parallelism: dispatch and combine all-to-all, forward and backward.

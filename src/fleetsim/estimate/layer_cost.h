@@ -15,13 +15,14 @@
 namespace fleetsim {
 
 struct LayerCost {
-  Seconds forward;            // compute of the forward pass
-  Seconds backward;           // compute of the backward pass
-  Seconds recompute;          // compute repeated in the backward pass (full: the forward; selective: attention)
-  Seconds tp_comm;            // exposed tensor/sequence-parallel communication, forward + backward (+ recompute)
-  Seconds cp_comm;            // exposed context-parallel communication
-  Seconds ep_comm;            // exposed expert-parallel all-to-all
-  Seconds attention_forward;  // the fused attention share of `forward` (for selective recomputation)
+  Seconds forward;             // compute of the forward pass
+  Seconds backward;            // compute of the backward pass
+  Seconds recompute;           // compute repeated in the backward pass (full: the forward; selective: attention)
+  Seconds tp_comm;             // exposed tensor/sequence-parallel communication, forward + backward (+ recompute)
+  Seconds cp_comm;             // exposed context-parallel communication
+  Seconds ep_comm;             // exposed expert-parallel all-to-all
+  Seconds attention_forward;   // the attention kernels' share of `forward` (for selective recomputation)
+  Seconds attention_backward;  // their share of `backward` (no weight gradients in it)
 
   Seconds Compute() const { return forward + backward + recompute; }
   Seconds Communication() const { return tp_comm + cp_comm + ep_comm; }

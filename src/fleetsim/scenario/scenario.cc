@@ -182,9 +182,13 @@ ParallelismSpec ParseParallelism(YamlMap& m, const ClusterSpec& cluster, const M
   }
   if (p.vpp && *p.vpp > 1) {
     if (p.pp == 1) m.Fail("vpp", "interleaving (vpp > 1) needs pipeline parallelism (pp > 1)");
-    if (static_cast<int64_t>(p.pp) * *p.vpp > model.layers) {
-      m.Fail("vpp", fmt::format("pp*vpp = {} model chunks for {} layers: each chunk needs at least one layer",
-                                p.pp * *p.vpp, model.layers));
+    // A chunk holds at least one layer, except that the first and the last may hold only the embedding and only
+    // the output layer and loss (Megatron's account-for-embedding/loss pipeline split; Meta's Llama 3 layout,
+    // Llama 3 paper section 3.3.2): at most layers + 2 chunks.
+    if (static_cast<int64_t>(p.pp) * *p.vpp > model.layers + 2) {
+      m.Fail("vpp", fmt::format("pp*vpp = {} model chunks for {} layers: each chunk needs at least one layer (the "
+                                "first and last may hold only the embedding and the loss: at most {} chunks)",
+                                p.pp * *p.vpp, model.layers, model.layers + 2));
     }
   }
   if (p.ep > 1) {

@@ -112,10 +112,12 @@ MemoryBreakdown DeviceMemory(const ModelSpec& m, const ParamCounts& params, cons
     mem.weights += Bytes(stack.quantized_weight_cache * (device.dense + device.expert));
   }
 
-  // The first stage holds min(pp, m) micro-batches in flight under 1F1B, more when interleaved.
+  // The first stage holds min(pp, m) micro-batches in flight under 1F1B, more when interleaved; all m of them
+  // under GPipe.
   const Bytes per_layer = LayerActivationBytes(m, plan, seq_len, precision, stack);
   double in_flight = static_cast<double>(std::min<int64_t>(plan.pp, micro_batches));
   if (plan.vpp > 1 && plan.pp > 1) in_flight *= 1.0 + static_cast<double>(plan.pp - 1) / (plan.pp * plan.vpp);
+  if (stack.gpipe_schedule && plan.pp > 1) in_flight = static_cast<double>(micro_batches);
   Bytes first_stage = per_layer * (static_cast<double>(stage_layers) * in_flight);
   if (plan.recompute == Recompute::kFull) {
     // Backward rebuilds one layer's full activations at a time.

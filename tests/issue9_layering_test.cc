@@ -83,7 +83,7 @@ const Graph kAllowed = {
       "workload"}},
     {"validate",
      {"catalog", "collective", "core", "cost", "estimate", "net", "planner", "reliability", "report", "scenario",
-      "serve"}},
+      "serve", "simulate"}},
     {"chakra", {"collective", "core", "engine", "estimate", "scenario"}},
     {"sweep", {"core", "report", "scenario", "validate"}},
     {"compare",

@@ -30,6 +30,7 @@ struct ValidateOptions {
   std::string max_median;
   std::string max_worst;
   bool cross_validate = false;
+  bool simulate = false;
 };
 
 // "0.05" or "5%" as a fraction.
@@ -50,16 +51,17 @@ double Fraction(const std::string& flag, const std::string& text) {
 
 std::vector<FamilyReport> RunFamilies(const ValidateOptions& o, const Catalog& catalog) {
   const std::string family = o.family.empty() ? (o.cases.empty() ? "all" : "training") : o.family;
+  const TrainingExecutor executor = o.simulate ? TrainingExecutor::kSimulate : TrainingExecutor::kEstimate;
   if (!o.cases.empty()) {
     if (family != "training") {
       throw InputError("", 0,
                        "--cases replaces the published training runs with yours: use it with `validate training` "
                        "or with no family");
     }
-    return {ValidateTrainingCases(LoadTrainingCases(o.cases, catalog), "cases", catalog)};
+    return {ValidateTrainingCases(LoadTrainingCases(o.cases, catalog), "cases", catalog, executor)};
   }
   std::vector<FamilyReport> out;
-  if (family == "training" || family == "all") out.push_back(ValidateTraining(catalog));
+  if (family == "training" || family == "all") out.push_back(ValidateTraining(catalog, executor));
   if (family == "collectives" || family == "all") out.push_back(ValidateCollectives(catalog));
   if (family == "reliability" || family == "all") out.push_back(ValidateReliability(catalog));
   if (family == "economics" || family == "all") out.push_back(ValidateEconomics(catalog));
@@ -85,6 +87,9 @@ Command AddValidateCommand(CLI::App& root) {
   cmd->add_flag("--cross-validate", o->cross_validate,
                 "training: leave-one-source-out, each source's rows predicted by the calibration refitted without "
                 "it (docs/calibration.md); CSV gives its rows");
+  cmd->add_flag(
+      "--simulate", o->simulate,
+      "training: run each case's step on the event engine (`fleetsim simulate`) instead of the estimator");
   AddCommonOptions(*cmd, o->common, /*with_set=*/false);
   AddCatalogOverlayOption(*cmd, o->common);
   auto run = [o](std::ostream& out) {

@@ -3,18 +3,22 @@
 #include <fmt/format.h>
 
 #include "fleetsim/planner/estimate_scenario.h"
+#include "fleetsim/simulate/simulate_scenario.h"
 #include "fleetsim/validate/calibration_rows.h"
 
 namespace fleetsim {
 
 FamilyReport ValidateTrainingCases(const std::vector<TrainingCase>& cases, const std::string& family,
-                                   const Catalog& catalog) {
+                                   const Catalog& catalog, TrainingExecutor executor) {
+  const bool simulate = executor == TrainingExecutor::kSimulate;
   FamilyReport report;
   report.family = family;
-  report.title = "training step time and throughput (analytical estimator) against measured runs";
+  report.title = simulate ? "training step time and throughput (the step simulated on the event engine) against "
+                            "measured runs"
+                          : "training step time and throughput (analytical estimator) against measured runs";
   for (const TrainingCase& c : cases) {
     const Scenario s = CaseScenario(c, catalog);
-    const StepResult r = EstimateScenario(s);
+    const StepResult r = simulate ? SimulateScenario(s).simulated : EstimateScenario(s);
     ValidationRow row;
     row.id = c.id();
     row.source = c["source"];
@@ -32,8 +36,8 @@ FamilyReport ValidateTrainingCases(const std::vector<TrainingCase>& cases, const
   return report;
 }
 
-FamilyReport ValidateTraining(const Catalog& catalog) {
-  return ValidateTrainingCases(BuiltInTrainingCases(catalog), "training", catalog);
+FamilyReport ValidateTraining(const Catalog& catalog, TrainingExecutor executor) {
+  return ValidateTrainingCases(BuiltInTrainingCases(catalog), "training", catalog, executor);
 }
 
 }  // namespace fleetsim

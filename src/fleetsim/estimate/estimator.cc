@@ -167,6 +167,18 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
       const Seconds unhidden = std::max(Seconds(0), boundary - chunk);
       b.pp_comm = p2p * (2.0 * static_cast<double>(plan.pp - 1)) + (boundary - p2p) * 2.0 +
                   unhidden * (m * static_cast<double>(plan.vpp));
+      if (plan.vpp > 1) {
+        // Interleaved 1F1B runs micro-batches in groups of pp: a group's next chunk on the first stage needs its
+        // first micro-batch back from the last stage, after pp chunk computes and pp transfers around the ring
+        // (the wrap from the last stage to the first included; with stages over two sites, two of them cross the
+        // WAN), while the first stage has only the group's pp chunk computes to do. Each of the vpp - 1 chunk
+        // transitions waits for the ring's transfers: in full for the first group's forwards and the last
+        // group's backwards; in steady state a forward's wait and a backward's overlap, one ring per pair. (The
+        // step simulator executes the dependencies: within 2% of this on 2 and 16 groups, docs/simulate.md.)
+        const Seconds ring = p2p * static_cast<double>(plan.pp - 2) + boundary * 2.0;
+        const double groups = std::ceil(m / static_cast<double>(plan.pp));
+        b.pp_comm += ring * (static_cast<double>(plan.vpp - 1) * (groups + 1.0));
+      }
     } else {
       // Every model chunk of every micro-batch waits for its input and its output gradient.
       b.pp_comm = boundary * (2.0 * m * static_cast<double>(plan.vpp));
@@ -186,9 +198,21 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
   const Seconds mb_forward =
       overlap ? (mix(costs.dense.forward, costs.moe.forward) + layer_tp / 2.0) * stage_layers : Seconds(0);
   const Seconds mb_backward = overlap ? layer_total * stage_layers - mb_forward : Seconds(0);
+  // Under interleaving the chunks' gradients become final one after another through the last group's backward:
+  // chunk c's when the group's pp micro-batches have passed back through chunks vpp-1..c. A chunk's reduction
+  // (1/vpp of the stage's) starts when its gradients are final and shares the links with the others, so the
+  // window is the last group's backward after the first chunk is done, plus the last chunk's own; the last
+  // chunk's reduction is exposed beyond its own backward. (Parameter all-gathers mirror this in the first
+  // group's forward.) Without interleaving: the last micro-batch's backward.
+  const double v = static_cast<double>(plan.vpp);
+  const double group = static_cast<double>(std::min<int64_t>(plan.pp, static_cast<int64_t>(m)));
+  auto exposed_after = [&](Seconds comm, Seconds pass) {
+    const Seconds window = pass * (1.0 + (v - 1.0) / v * (group - 1.0));
+    return std::max({Seconds(0), comm - window, (comm - pass) / v});
+  };
   if (device.dense_ranks > 1) {
     if (plan.zero == 0) {
-      b.dp_comm = std::max(Seconds(0), sync(CollectiveOp::kAllReduce, g) - mb_backward);
+      b.dp_comm = exposed_after(sync(CollectiveOp::kAllReduce, g), mb_backward);
     } else {
       // ZeRO-2/3 with sharded accumulation reduce-scatter every micro-batch's gradients during its backward.
       const bool per_micro_batch = plan.zero >= 2 && training_.stack.sharded_gradient_accumulation;
@@ -205,9 +229,11 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
         if (!per_micro_batch) {
           b.dp_comm += std::max(Seconds(0), reduce - std::max(Seconds(0), mb_backward - gather));
         }
-      } else {
-        b.dp_comm = std::max(Seconds(0), reduce - mb_backward) * (per_micro_batch ? m : 1.0);
+      } else if (per_micro_batch) {
+        b.dp_comm = std::max(Seconds(0), reduce - mb_backward) * m;
         b.dp_comm += std::max(Seconds(0), gather - mb_forward);
+      } else {
+        b.dp_comm = exposed_after(reduce, mb_backward) + exposed_after(gather, mb_forward);
       }
     }
   }

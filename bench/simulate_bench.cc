@@ -1,6 +1,7 @@
 // Benchmarks of `fleetsim simulate`: one training step of Llama 3 405B with Meta's plan (tp8 pp16, 8K context)
 // executed on the event engine, at 16,384 and 65,536 H100s (the data-parallel size grows; the representatives
-// per stage do not), and an interleaved schedule with many passes. Items = engine events.
+// per stage do not), an interleaved schedule with many passes, and DeepSeek-V3's layout on 2,048 H800 (pp16,
+// ep64, two chunks per stage). Items = engine events.
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -47,6 +48,17 @@ BENCHMARK(BM_SimulateLlama405b65k)->Unit(benchmark::kMillisecond);
 // Interleaved, 7 chunks per stage and 128 micro-batches per replica: 28,672 passes.
 void BM_SimulateInterleaved(benchmark::State& state) { Run(state, Llama405b(16384, 128, 16384, 7)); }
 BENCHMARK(BM_SimulateInterleaved)->Unit(benchmark::kMillisecond);
+
+// DeepSeek-V3 as its report describes the run (validation/training.csv deepseek-v3-h800-2048): 2,048 H800, pp16
+// (DualPipe's two chunks per rank as vpp 2), ep64, fp8, 15,360 sequences of 4K per step: 7,680 passes per stage.
+void BM_SimulateDeepSeekV3(benchmark::State& state) {
+  Run(state,
+      "cluster: {accelerator: h800, count: 2048}\n"
+      "model: deepseek-v3\n"
+      "training: {stack: deepseek-v3, seq_len: 4096, global_batch: 15360, micro_batch: 1, precision: fp8,\n"
+      "           recompute: none, zero: 1, parallelism: {tp: 1, pp: 16, dp: 128, ep: 64, vpp: 2}}\n");
+}
+BENCHMARK(BM_SimulateDeepSeekV3)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace fleetsim

@@ -146,6 +146,18 @@ std::string Text(const Scenario& s, const ScenarioSimulation& r) {
         "every replica waits for the slowest at the gradient reduction\n",
         r.stragglers, r.slow_replicas_simulated);
   }
+  for (const CommChange& c : r.comm_changes) {
+    const auto [lo, hi] = std::minmax_element(c.factor.begin(), c.factor.end());
+    out += fmt::format(
+        "fabric failure at {:.4g} s: the data-parallel collectives that start after it take x{:.3f} to x{:.3f} "
+        "(per stage, flow network around the failed switches against without them)",
+        c.at_s, *lo, *hi);
+    if (!c.ep_factor.empty()) {
+      const auto [elo, ehi] = std::minmax_element(c.ep_factor.begin(), c.ep_factor.end());
+      out += fmt::format("; the expert-parallel all-to-alls x{:.3f} to x{:.3f}", *elo, *ehi);
+    }
+    out += "\n";
+  }
   if (r.step_times_s.size() > 1) {
     const StepTimes t = Summarize(r.step_times_s);
     out += fmt::format(
@@ -198,6 +210,11 @@ int Run(const SimulateCliOptions& o, std::ostream& out) {
       j["critical_stage"] = r.step.critical_stage;
       j["stages"] = StagesJson(r.step);
       j["stragglers"] = r.stragglers;
+      j["fabric_failures"] = nlohmann::json::array();
+      for (const CommChange& c : r.comm_changes) {
+        j["fabric_failures"].push_back(
+            {{"at_s", c.at_s}, {"dp_comm_factor_by_stage", c.factor}, {"ep_comm_factor_by_stage", c.ep_factor}});
+      }
       j["steps"] = r.step_times_s.size();
       j["step_times_s"] = r.step_times_s;
       j["step_time_mean_s"] = Summarize(r.step_times_s).mean;

@@ -13,6 +13,11 @@ const std::vector<std::string>& PipelineScheduleNames() {
 
 std::string PipelineScheduleName(PipelineSchedule s) { return PipelineScheduleNames()[static_cast<size_t>(s)]; }
 
+const std::vector<std::string>& SwitchTierNames() {
+  static const std::vector<std::string> names{"leaf", "spine", "core"};
+  return names;
+}
+
 SimulationSpec ParseSimulationSpec(YamlMap& m, int64_t accelerators) {
   SimulationSpec s;
   if (auto v = m.OptChoice("schedule", PipelineScheduleNames())) {
@@ -26,6 +31,21 @@ SimulationSpec ParseSimulationSpec(YamlMap& m, int64_t accelerators) {
     if (auto v = st->OptNumber("slowdown", Range::Between(1.0, 100.0))) s.stragglers.slowdown = *v;
     if (auto v = st->OptInteger("seed", Range::Between(0, 9.0e15))) s.stragglers.seed = static_cast<uint64_t>(*v);
     st->Finish();
+  }
+  if (m.Has("failures")) {
+    for (YamlMap& f : m.MapList("failures")) {
+      SwitchFailure failure;
+      failure.line = f.line();
+      // A step lasts seconds to minutes; a failure an hour in is a misplaced unit.
+      failure.at_s = f.Quantity("at", Dimension::kTime, Range::Between(0, 3600));
+      const std::string tier = f.Choice("switch", SwitchTierNames());
+      for (size_t i = 0; i < SwitchTierNames().size(); ++i) {
+        if (SwitchTierNames()[i] == tier) failure.tier = static_cast<int>(i) + 1;
+      }
+      failure.index = f.Integer("index", Range::Between(0, 1e7));
+      f.Finish();
+      s.failures.push_back(failure);
+    }
   }
   m.Finish();
   return s;

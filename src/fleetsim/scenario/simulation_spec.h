@@ -1,6 +1,7 @@
 // SimulationSpec: the scenario's optional `simulation:` section (DESIGN §3), read by `fleetsim simulate`: the
-// pipeline schedule to execute (by default the one the plan implies: interleaved 1F1B with vpp > 1, else 1F1B)
-// and stragglers, devices that compute slower than the rest, placed by a seeded draw.
+// pipeline schedule to execute (by default the one the plan implies: interleaved 1F1B with vpp > 1, else 1F1B),
+// stragglers, devices that compute slower than the rest, placed by a seeded draw, and fabric switches that fail
+// during the step.
 #pragma once
 
 #include <cstdint>
@@ -27,9 +28,22 @@ struct StragglerSpec {
   uint64_t seed = 1;      // which devices are slow
 };
 
+// A scale-out switch that fails `at` seconds into the step: from then on the data-parallel collectives route
+// around it (`fleetsim simulate` prices them on the flow network with and without it).
+struct SwitchFailure {
+  double at_s = 0;
+  int tier = 2;       // 1 leaf, 2 spine, 3 core
+  int64_t index = 0;  // among the fabric's switches of that tier, in build order (0-based)
+  int line = 0;       // where the scenario states it (for errors found when the network is built)
+};
+
+// "leaf", "spine", "core" for tiers 1-3.
+const std::vector<std::string>& SwitchTierNames();
+
 struct SimulationSpec {
   std::optional<PipelineSchedule> schedule;  // empty: from the plan
   StragglerSpec stragglers;
+  std::vector<SwitchFailure> failures;
   int steps = 1;
 };
 

@@ -11,6 +11,7 @@
 #include "fleetsim/estimate/estimator.h"
 #include "fleetsim/planner/estimate_scenario.h"
 #include "fleetsim/reliability/rng.h"
+#include "fleetsim/simulate/fabric_failures.h"
 
 namespace fleetsim {
 namespace {
@@ -103,6 +104,8 @@ ScenarioSimulation SimulateScenario(const Scenario& scenario, const SimulateOpti
   StepSimulationOptions o;
   o.schedule = options.schedule ? *options.schedule : spec.schedule ? *spec.schedule : DefaultSchedule(plan);
   o.record_spans = options.record_spans;
+  out.comm_changes = FabricFailureChanges(scenario, plan);
+  o.comm_changes = out.comm_changes;
   out.stragglers = spec.stragglers.count;
   const int steps = options.steps.value_or(spec.steps);
   // A replica's step time by its stages' slowdowns: the same pattern in another step takes the same time.

@@ -131,8 +131,14 @@ class StepRun final : public EventHandler {
     return std::max<int64_t>(1, c_.stage_layers[static_cast<size_t>(s)] / chunks_);
   }
 
-  Seconds Duration(int s, const Pass& p) const {
+  // `start` < 0: the nominal duration; otherwise a pass starting then, whose expert-parallel all-to-all takes the
+  // factor of the fabric in force (half of a layer's all-to-all time is the forward's: dispatch and combine).
+  Seconds Duration(int s, const Pass& p, double start = -1.0) const {
     const double layers = static_cast<double>(c_.stage_layers[static_cast<size_t>(s)]) / chunks_;
+    Seconds ep_extra;
+    if (start >= 0 && p.kind != PassKind::kWeightGrad && c_.layer_ep_comm > Seconds(0)) {
+      ep_extra = c_.layer_ep_comm * (0.5 * layers * (EpFactor(s, start) - 1.0));
+    }
     const bool head = s == pp_ - 1 && p.chunk == chunks_ - 1;
     Seconds t;
     switch (p.kind) {
@@ -147,14 +153,29 @@ class StepRun final : public EventHandler {
         t = c_.layer_weight_grad * layers;
         break;
     }
-    return t * stages_[static_cast<size_t>(s)].slow;
+    return (t + ep_extra) * stages_[static_cast<size_t>(s)].slow;
   }
 
   // Queues a collective on the stage's communication stream (first come, first served) no earlier than
   // `earliest`; returns when it ends.
-  double Communicate(int s, double earliest, Seconds duration, bool reduce, int chunk) {
+  // The factor of the last change at or before `start` for stage s: of its data-parallel collectives, or of the
+  // expert-parallel all-to-all in its passes.
+  double FactorAt(int s, double start, std::vector<double> CommChange::*which) const {
+    double factor = 1.0;
+    for (const CommChange& change : options_.comm_changes) {
+      if (change.at_s > start) break;
+      const std::vector<double>& f = change.*which;
+      factor = static_cast<size_t>(s) < f.size() ? f[static_cast<size_t>(s)] : 1.0;
+    }
+    return factor;
+  }
+  double CommFactor(int s, double start) const { return FactorAt(s, start, &CommChange::factor); }
+  double EpFactor(int s, double start) const { return FactorAt(s, start, &CommChange::ep_factor); }
+
+  double Communicate(int s, double earliest, Seconds nominal, bool reduce, int chunk) {
     Stage& st = stages_[static_cast<size_t>(s)];
     const double start = std::max(earliest, st.comm_free);
+    const Seconds duration = nominal * CommFactor(s, start);
     st.comm_free = start + duration.value();
     st.activity.comm_busy += duration;
     Record(s, 1, {PassKind::kForward, -1, chunk}, reduce, start, duration.value());
@@ -218,7 +239,7 @@ class StepRun final : public EventHandler {
       }
     }
     if (!have) return;
-    const Seconds duration = Duration(s, pass);
+    const Seconds duration = Duration(s, pass, now);
     st.busy = true;
     st.running = pass;
     st.activity.compute_busy += duration;

@@ -10,7 +10,8 @@
 //
 // A straggler (one device computing slower) breaks the symmetry: its stage in its data-parallel replica runs
 // slower, and since every replica waits for the slowest at the gradient reduction, that replica's pipeline is the
-// one simulated.
+// one simulated. A fabric switch failing during the step changes the time of the collectives that start after it
+// (CommChange).
 #pragma once
 
 #include <cstdint>
@@ -25,10 +26,21 @@
 
 namespace fleetsim {
 
+// From `at_s` on (until a later change), each stage's data-parallel collectives take `factor[stage]` times their
+// nominal time, and the expert-parallel all-to-all inside its passes `ep_factor[stage]` times: a fabric switch
+// failed then, and the flow network routes them around it.
+struct CommChange {
+  double at_s = 0;
+  std::vector<double> factor;     // per stage; missing stages: 1
+  std::vector<double> ep_factor;  // per stage; empty without expert parallelism
+};
+
 struct StepSimulationOptions {
   PipelineSchedule schedule = PipelineSchedule::kOneFOneB;
   // Per stage, how many times as long its passes take (a straggler in it); empty or 1: nominal speed.
   std::vector<double> stage_slowdown;
+  // In time order. A collective takes the factor in force when it starts.
+  std::vector<CommChange> comm_changes;
   bool record_spans = false;     // keep every pass and collective for a trace
   size_t max_spans = 2'000'000;  // spans kept at most (a trace of a huge run stays bounded)
   // Hears of the passes finished (done, of all passes in the step), every few thousand; may be empty.

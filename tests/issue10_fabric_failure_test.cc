@@ -1,0 +1,120 @@
+// Issue 10: a fabric switch that fails during a step (`simulation.failures`). From the failure on, the stage's
+// data-parallel collectives and expert-parallel all-to-alls take what the flow network gives them around the
+// failed switches, against what it gives them without; a failure that cuts devices off the fabric stops the step
+// with an error at its line.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+
+#include "cli_test_util.h"
+#include "fleetsim/core/error.h"
+#include "fleetsim/scenario/scenario.h"
+#include "fleetsim/simulate/simulate_scenario.h"
+
+namespace fleetsim {
+namespace {
+
+using testing::RunFleetsim;
+using testing::WriteTempFile;
+
+// Llama 3 70B on 4,096 H100 under Meta's ToR fabric (16 GPUs per rack switch): every ring hop between racks
+// crosses a spine. The generic stack without data-parallel overlap leaves the gradient reduction after the last
+// backward, so what the fabric does to it shows in the step.
+std::string Job(const std::string& simulation) {
+  return "name: issue10-failure\n"
+         "cluster: {accelerator: h100, count: 4096, fabric: roce-400-clos}\n"
+         "model: llama3-70b\n"
+         "training:\n"
+         "  seq_len: 8192\n"
+         "  global_batch: 1024\n"
+         "  micro_batch: 1\n"
+         "  stack: {preset: generic, dp_overlap: false}\n"
+         "  parallelism: {tp: 8, pp: 8, dp: 64, vpp: 1}\n"
+         "  recompute: none\n"
+         "  zero: 1\n" +
+         simulation;
+}
+
+std::string Spines(const std::string& at, int count) {
+  std::string s = "simulation:\n  failures:\n";
+  for (int i = 0; i < count; ++i) s += "    - {at: " + at + ", switch: spine, index: " + std::to_string(i) + "}\n";
+  return s;
+}
+
+double StepTime(const std::string& yaml) {
+  return SimulateScenario(Scenario::Parse(yaml, "job.yaml")).simulated.step_time.value();
+}
+
+TEST(Issue10FabricFailure, FailedSpinesSlowTheCollectivesThatStartAfterThem) {
+  const double nominal = StepTime(Job(""));
+  const ScenarioSimulation early = SimulateScenario(Scenario::Parse(Job(Spines("0s", 16)), "job.yaml"));
+  const double late = StepTime(Job(Spines("1h", 16)));  // after the step: nothing changes
+  ASSERT_EQ(early.comm_changes.size(), 1u);
+  double worst = 1.0;
+  for (double f : early.comm_changes[0].factor) worst = std::max(worst, f);
+  std::printf(
+      "step: nominal %.4f s; 16 spines failed from the start %.4f s (collectives up to x%.2f); after "
+      "the step %.4f s\n",
+      nominal, early.simulated.step_time.value(), worst, late);
+  EXPECT_GT(worst, 1.5);
+  EXPECT_GT(early.simulated.step_time.value(), nominal * 1.01);
+  EXPECT_DOUBLE_EQ(late, nominal);
+  // A failure half-way through the step costs less than one from the start.
+  const double midway = StepTime(Job(Spines(std::to_string(nominal / 2) + "s", 16)));
+  EXPECT_LE(midway, early.simulated.step_time.value());
+  EXPECT_GE(midway, nominal);
+}
+
+TEST(Issue10FabricFailure, ExpertParallelAllToAllsRouteAroundTheFailure) {
+  // Mixtral 8x7B with ep8 over eight nodes (tp8 inside each): the all-to-alls cross the ToRs' uplinks.
+  const std::string job =
+      "name: moe\n"
+      "cluster: {accelerator: h100, count: 512, fabric: roce-400-clos}\n"
+      "model: mixtral-8x7b\n"
+      "training: {seq_len: 4096, global_batch: 512, micro_batch: 1, recompute: none, zero: 1,\n"
+      "           parallelism: {tp: 8, pp: 1, dp: 64, ep: 8}}\n";
+  const double nominal = StepTime(job);
+  const ScenarioSimulation failed = SimulateScenario(Scenario::Parse(job + Spines("0s", 16), "moe.yaml"));
+  ASSERT_EQ(failed.comm_changes.size(), 1u);
+  ASSERT_EQ(failed.comm_changes[0].ep_factor.size(), 1u);
+  std::printf("mixtral ep8: all-to-all x%.2f after 16 spines fail; step %.4f -> %.4f s\n",
+              failed.comm_changes[0].ep_factor[0], nominal, failed.simulated.step_time.value());
+  EXPECT_GT(failed.comm_changes[0].ep_factor[0], 1.2);
+  EXPECT_GT(failed.simulated.step_time.value(), nominal);
+}
+
+TEST(Issue10FabricFailure, AFailureThatCutsDevicesOffStopsTheStepWithAnError) {
+  // A ToR is the only way out of its rack: its 16 GPUs are cut off.
+  const std::string path = WriteTempFile(
+      "issue10-leaf.yaml", Job("simulation:\n  failures:\n    - {at: 1s, switch: leaf, index: 0}\n"));
+  const auto r = RunFleetsim({"simulate", path});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find(path + ":14: error: simulation.failures: after the failure at 1 s"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("cannot complete"), std::string::npos) << r.err;
+}
+
+TEST(Issue10FabricFailure, BadFailuresAreErrorsAtTheirLine) {
+  const std::string tier = WriteTempFile(
+      "issue10-tier.yaml", Job("simulation:\n  failures:\n    - {at: 1s, switch: spline, index: 0}\n"));
+  const auto t = RunFleetsim({"simulate", tier});
+  EXPECT_EQ(t.code, 2);
+  EXPECT_NE(t.err.find(tier + ":14: error:"), std::string::npos) << t.err;
+  EXPECT_NE(t.err.find("spine"), std::string::npos) << t.err;  // says what is allowed
+  const std::string index = WriteTempFile(
+      "issue10-index.yaml", Job("simulation:\n  failures:\n    - {at: 1s, switch: spine, index: 100000}\n"));
+  const auto i = RunFleetsim({"simulate", index});
+  EXPECT_EQ(i.code, 2);
+  EXPECT_NE(i.err.find(index + ":14: error: simulation.failures: spine switch 100000 does not exist"),
+            std::string::npos)
+      << i.err;
+  const std::string when = WriteTempFile(
+      "issue10-when.yaml", Job("simulation:\n  failures:\n    - {at: -1s, switch: spine, index: 0}\n"));
+  const auto w = RunFleetsim({"simulate", when});
+  EXPECT_EQ(w.code, 2);
+  EXPECT_NE(w.err.find(when + ":14: error:"), std::string::npos) << w.err;
+}
+
+}  // namespace
+}  // namespace fleetsim

@@ -148,10 +148,12 @@ std::string Text(const Scenario& s, const ScenarioSimulation& r) {
   }
   for (const CommChange& c : r.comm_changes) {
     const auto [lo, hi] = std::minmax_element(c.factor.begin(), c.factor.end());
+    const bool neighbour = c.at_s == 0 && s.simulation && s.simulation->neighbour && &c == &r.comm_changes.front();
     out += fmt::format(
-        "fabric failure at {:.4g} s: the data-parallel collectives that start after it take x{:.3f} to x{:.3f} "
-        "(per stage, flow network around the failed switches against without them)",
-        c.at_s, *lo, *hi);
+        "{}: the data-parallel collectives {} take x{:.3f} to x{:.3f} (per stage, on the flow network "
+        "against this job alone on a healthy fabric)",
+        neighbour ? "fabric shared with the neighbour job" : fmt::format("fabric failure at {:.4g} s", c.at_s),
+        neighbour ? "(all of them, both jobs reducing at once)" : "that start after it", *lo, *hi);
     if (!c.ep_factor.empty()) {
       const auto [elo, ehi] = std::minmax_element(c.ep_factor.begin(), c.ep_factor.end());
       out += fmt::format("; the expert-parallel all-to-alls x{:.3f} to x{:.3f}", *elo, *ehi);

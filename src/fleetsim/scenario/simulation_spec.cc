@@ -47,6 +47,12 @@ SimulationSpec ParseSimulationSpec(YamlMap& m, int64_t accelerators) {
       s.failures.push_back(failure);
     }
   }
+  if (auto n = m.OptMap("neighbour")) {
+    s.neighbour = NeighbourJob{n->String("scenario"), false, m.LineOf("neighbour")};
+    if (auto p = n->OptChoice("placement", {"after", "interleaved"}))
+      s.neighbour->interleaved = *p == "interleaved";
+    n->Finish();
+  }
   m.Finish();
   return s;
 }

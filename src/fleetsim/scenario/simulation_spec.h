@@ -1,7 +1,7 @@
 // SimulationSpec: the scenario's optional `simulation:` section (DESIGN §3), read by `fleetsim simulate`: the
 // pipeline schedule to execute (by default the one the plan implies: interleaved 1F1B with vpp > 1, else 1F1B),
-// stragglers, devices that compute slower than the rest, placed by a seeded draw, and fabric switches that fail
-// during the step.
+// stragglers, devices that compute slower than the rest, placed by a seeded draw, fabric switches that fail
+// during the step, and another job sharing the fabric.
 #pragma once
 
 #include <cstdint>
@@ -40,10 +40,21 @@ struct SwitchFailure {
 // "leaf", "spine", "core" for tiers 1-3.
 const std::vector<std::string>& SwitchTierNames();
 
+// Another training job on the same fabric (`neighbour: {scenario: other.yaml, placement: after}`): its gradient
+// reduction runs at the same time as this job's (the worst case: both reduce at once). Placement `after`: on
+// the accelerators after this job's; `interleaved`: the two jobs take every other node (a fragmented
+// allocation: they share racks and their switches), which needs as many nodes in both.
+struct NeighbourJob {
+  std::string scenario;  // path as written, relative to the scenario file's folder
+  bool interleaved = false;
+  int line = 0;
+};
+
 struct SimulationSpec {
   std::optional<PipelineSchedule> schedule;  // empty: from the plan
   StragglerSpec stragglers;
   std::vector<SwitchFailure> failures;
+  std::optional<NeighbourJob> neighbour;
   int steps = 1;
 };
 

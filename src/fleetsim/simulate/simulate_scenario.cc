@@ -11,7 +11,7 @@
 #include "fleetsim/estimate/estimator.h"
 #include "fleetsim/planner/estimate_scenario.h"
 #include "fleetsim/reliability/rng.h"
-#include "fleetsim/simulate/fabric_failures.h"
+#include "fleetsim/simulate/fabric_changes.h"
 
 namespace fleetsim {
 namespace {
@@ -104,7 +104,7 @@ ScenarioSimulation SimulateScenario(const Scenario& scenario, const SimulateOpti
   StepSimulationOptions o;
   o.schedule = options.schedule ? *options.schedule : spec.schedule ? *spec.schedule : DefaultSchedule(plan);
   o.record_spans = options.record_spans;
-  out.comm_changes = FabricFailureChanges(scenario, plan);
+  out.comm_changes = FabricChanges(scenario, plan, costs);
   o.comm_changes = out.comm_changes;
   out.stragglers = spec.stragglers.count;
   const int steps = options.steps.value_or(spec.steps);

@@ -22,8 +22,8 @@ struct ScenarioSimulation {
   PipelineCosts costs;   // what the passes and collectives cost (the trace reads sizes from them)
   int64_t stragglers = 0;
   int slow_replicas_simulated = 0;  // distinct pipelines with a straggler, each simulated (in the first step)
-  // Fabric switches failing during the step (`simulation.failures`): from each change on, every stage's
-  // data-parallel collectives take its factor times as long (FabricFailureChanges).
+  // A job sharing the fabric and switches failing during the step (`simulation.neighbour`, `.failures`): from
+  // each change on, every stage's data-parallel collectives take its factor times as long (FabricChanges).
   std::vector<CommChange> comm_changes;
   // Every step's time, in order (`simulation.steps` / --steps). Stragglers are drawn again for each step (the
   // first step's draw is the seed's), so steps differ only where stragglers are; `step` and `simulated` are the

@@ -1,7 +1,8 @@
-// Issue 10: a fabric switch that fails during a step (`simulation.failures`). From the failure on, the stage's
-// data-parallel collectives and expert-parallel all-to-alls take what the flow network gives them around the
-// failed switches, against what it gives them without; a failure that cuts devices off the fabric stops the step
-// with an error at its line.
+// Issue 10: what the fabric does to a step on the flow network: a switch that fails during the step
+// (`simulation.failures`) and a second job sharing the fabric (`simulation.neighbour`). From the failure on (from
+// the start, for the neighbour), the stage's data-parallel collectives and expert-parallel all-to-alls take what
+// the flow network gives them, against what it gives them alone on a healthy fabric; a failure that cuts devices
+// off the fabric stops the step with an error at its line.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -46,7 +47,7 @@ double StepTime(const std::string& yaml) {
   return SimulateScenario(Scenario::Parse(yaml, "job.yaml")).simulated.step_time.value();
 }
 
-TEST(Issue10FabricFailure, FailedSpinesSlowTheCollectivesThatStartAfterThem) {
+TEST(Issue10Fabric, FailedSpinesSlowTheCollectivesThatStartAfterThem) {
   const double nominal = StepTime(Job(""));
   const ScenarioSimulation early = SimulateScenario(Scenario::Parse(Job(Spines("0s", 16)), "job.yaml"));
   const double late = StepTime(Job(Spines("1h", 16)));  // after the step: nothing changes
@@ -66,7 +67,7 @@ TEST(Issue10FabricFailure, FailedSpinesSlowTheCollectivesThatStartAfterThem) {
   EXPECT_GE(midway, nominal);
 }
 
-TEST(Issue10FabricFailure, ExpertParallelAllToAllsRouteAroundTheFailure) {
+TEST(Issue10Fabric, ExpertParallelAllToAllsRouteAroundTheFailure) {
   // Mixtral 8x7B with ep8 over eight nodes (tp8 inside each): the all-to-alls cross the ToRs' uplinks.
   const std::string job =
       "name: moe\n"
@@ -84,7 +85,7 @@ TEST(Issue10FabricFailure, ExpertParallelAllToAllsRouteAroundTheFailure) {
   EXPECT_GT(failed.simulated.step_time.value(), nominal);
 }
 
-TEST(Issue10FabricFailure, AFailureThatCutsDevicesOffStopsTheStepWithAnError) {
+TEST(Issue10Fabric, AFailureThatCutsDevicesOffStopsTheStepWithAnError) {
   // A ToR is the only way out of its rack: its 16 GPUs are cut off.
   const std::string path = WriteTempFile(
       "issue10-leaf.yaml", Job("simulation:\n  failures:\n    - {at: 1s, switch: leaf, index: 0}\n"));
@@ -95,7 +96,7 @@ TEST(Issue10FabricFailure, AFailureThatCutsDevicesOffStopsTheStepWithAnError) {
   EXPECT_NE(r.err.find("cannot complete"), std::string::npos) << r.err;
 }
 
-TEST(Issue10FabricFailure, BadFailuresAreErrorsAtTheirLine) {
+TEST(Issue10Fabric, BadFailuresAreErrorsAtTheirLine) {
   const std::string tier = WriteTempFile(
       "issue10-tier.yaml", Job("simulation:\n  failures:\n    - {at: 1s, switch: spline, index: 0}\n"));
   const auto t = RunFleetsim({"simulate", tier});
@@ -114,6 +115,61 @@ TEST(Issue10FabricFailure, BadFailuresAreErrorsAtTheirLine) {
   const auto w = RunFleetsim({"simulate", when});
   EXPECT_EQ(w.code, 2);
   EXPECT_NE(w.err.find(when + ":14: error:"), std::string::npos) << w.err;
+}
+
+// Two Llama 3 70B jobs of 2,048 H100 on Meta's ToR fabric, each reducing its gradients after the backward.
+std::string Pair(const std::string& placement) {
+  const std::string neighbour = WriteTempFile("issue10-neighbour.yaml",
+                                              "name: neighbour\n"
+                                              "cluster: {accelerator: h100, count: 2048, fabric: roce-400-clos}\n"
+                                              "model: llama3-70b\n"
+                                              "training: {seq_len: 8192, global_batch: 512, micro_batch: 1, "
+                                              "recompute: none, zero: 1, parallelism: {tp: 8, pp: 1, dp: 256}}\n");
+  std::string job =
+      "name: ours\n"
+      "cluster: {accelerator: h100, count: 2048, fabric: roce-400-clos}\n"
+      "model: llama3-70b\n"
+      "training: {seq_len: 8192, global_batch: 512, micro_batch: 1, recompute: none, zero: 1,\n"
+      "           stack: {preset: generic, dp_overlap: false}, parallelism: {tp: 8, pp: 1, dp: 256}}\n";
+  if (!placement.empty()) {
+    job += "simulation:\n  neighbour: {scenario: " + neighbour + ", placement: " + placement + "}\n";
+  }
+  return job;
+}
+
+TEST(Issue10Fabric, ANeighbourJobSlowsTheReductionWhereTheJobsShareRacks) {
+  const double alone = StepTime(Pair(""));
+  const ScenarioSimulation after = SimulateScenario(Scenario::Parse(Pair("after"), "ours.yaml"));
+  const ScenarioSimulation mixed = SimulateScenario(Scenario::Parse(Pair("interleaved"), "ours.yaml"));
+  ASSERT_EQ(mixed.comm_changes.size(), 1u);
+  std::printf("alone %.4f s; neighbour in other racks %.4f s (x%.3f); on every other node %.4f s (x%.3f)\n", alone,
+              after.simulated.step_time.value(), after.comm_changes[0].factor[0],
+              mixed.simulated.step_time.value(), mixed.comm_changes[0].factor[0]);
+  // In racks of its own the neighbour's rings meet this job's nowhere; on every other node they share the ToRs'
+  // uplinks.
+  EXPECT_DOUBLE_EQ(after.simulated.step_time.value(), alone);
+  EXPECT_GT(mixed.comm_changes[0].factor[0], 1.1);
+  EXPECT_GT(mixed.simulated.step_time.value(), alone * 1.02);
+}
+
+TEST(Issue10Fabric, ANeighbourOnAnotherFabricOrOfAnotherSizeIsAnError) {
+  const std::string other = WriteTempFile("issue10-other.yaml",
+                                          "name: other\n"
+                                          "cluster: {accelerator: h100, count: 1024, fabric: ib-ndr-400-clos}\n"
+                                          "model: llama3-70b\n"
+                                          "training: {seq_len: 8192, global_batch: 512, micro_batch: 1, "
+                                          "recompute: none, zero: 1, parallelism: {tp: 8, pp: 1, dp: 128}}\n");
+  const std::string job = WriteTempFile(
+      "issue10-pair.yaml", Job("simulation:\n  neighbour: {scenario: " + other + ", placement: interleaved}\n"));
+  const auto r = RunFleetsim({"simulate", job});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find(job + ":14: error: simulation.neighbour:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("same accelerator, node and fabric"), std::string::npos) << r.err;
+  const std::string missing =
+      WriteTempFile("issue10-missing.yaml", Job("simulation:\n  neighbour: {scenario: /nonexistent/job.yaml}\n"));
+  const auto m = RunFleetsim({"simulate", missing});
+  EXPECT_EQ(m.code, 2);
+  EXPECT_NE(m.err.find("/nonexistent/job.yaml"), std::string::npos) << m.err;
 }
 
 }  // namespace

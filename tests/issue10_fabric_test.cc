@@ -163,7 +163,7 @@ TEST(Issue10Fabric, ANeighbourOnAnotherFabricOrOfAnotherSizeIsAnError) {
       "issue10-pair.yaml", Job("simulation:\n  neighbour: {scenario: " + other + ", placement: interleaved}\n"));
   const auto r = RunFleetsim({"simulate", job});
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find(job + ":14: error: simulation.neighbour:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(job + ":13: error: simulation.neighbour:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("same accelerator, node and fabric"), std::string::npos) << r.err;
   const std::string missing =
       WriteTempFile("issue10-missing.yaml", Job("simulation:\n  neighbour: {scenario: /nonexistent/job.yaml}\n"));

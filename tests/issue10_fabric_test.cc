@@ -5,6 +5,8 @@
 // off the fabric stops the step with an error at its line.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 #include <string>
 
@@ -61,6 +63,14 @@ TEST(Issue10Fabric, FailedSpinesSlowTheCollectivesThatStartAfterThem) {
   EXPECT_GT(worst, 1.5);
   EXPECT_GT(early.simulated.step_time.value(), nominal * 1.01);
   EXPECT_DOUBLE_EQ(late, nominal);
+  // The command prints the factors: per stage, in JSON.
+  const auto cli =
+      RunFleetsim({"simulate", WriteTempFile("issue10-spines.yaml", Job(Spines("0s", 16))), "--format", "json"});
+  ASSERT_EQ(cli.code, 0) << cli.err;
+  const nlohmann::json j = nlohmann::json::parse(cli.out);
+  ASSERT_EQ(j["fabric_changes"].size(), 1u);
+  EXPECT_EQ(j["fabric_changes"][0]["dp_comm_factor_by_stage"].size(), 8u);
+  EXPECT_DOUBLE_EQ(j["step_time_s"].get<double>(), early.simulated.step_time.value());
   // A failure half-way through the step costs less than one from the start.
   const double midway = StepTime(Job(Spines(std::to_string(nominal / 2) + "s", 16)));
   EXPECT_LE(midway, early.simulated.step_time.value());

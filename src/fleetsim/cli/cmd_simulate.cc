@@ -212,9 +212,9 @@ int Run(const SimulateCliOptions& o, std::ostream& out) {
       j["critical_stage"] = r.step.critical_stage;
       j["stages"] = StagesJson(r.step);
       j["stragglers"] = r.stragglers;
-      j["fabric_failures"] = nlohmann::json::array();
+      j["fabric_changes"] = nlohmann::json::array();
       for (const CommChange& c : r.comm_changes) {
-        j["fabric_failures"].push_back(
+        j["fabric_changes"].push_back(
             {{"at_s", c.at_s}, {"dp_comm_factor_by_stage", c.factor}, {"ep_comm_factor_by_stage", c.ep_factor}});
       }
       j["steps"] = r.step_times_s.size();

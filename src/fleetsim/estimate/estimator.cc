@@ -174,7 +174,7 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
         // WAN), while the first stage has only the group's pp chunk computes to do. Each of the vpp - 1 chunk
         // transitions waits for the ring's transfers: in full for the first group's forwards and the last
         // group's backwards; in steady state a forward's wait and a backward's overlap, one ring per pair. (The
-        // step simulator executes the dependencies: within 2% of this on 2 and 16 groups, docs/simulate.md.)
+        // step simulator executes the dependencies: the whole step within 3.5% of it on 2 and 16 groups.)
         const Seconds ring = p2p * static_cast<double>(plan.pp - 2) + boundary * 2.0;
         const double groups = std::ceil(m / static_cast<double>(plan.pp));
         b.pp_comm += ring * (static_cast<double>(plan.vpp - 1) * (groups + 1.0));

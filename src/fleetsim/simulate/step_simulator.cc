@@ -156,8 +156,6 @@ class StepRun final : public EventHandler {
     return (t + ep_extra) * stages_[static_cast<size_t>(s)].slow;
   }
 
-  // Queues a collective on the stage's communication stream (first come, first served) no earlier than
-  // `earliest`; returns when it ends.
   // The factor of the last change at or before `start` for stage s: of its data-parallel collectives, or of the
   // expert-parallel all-to-all in its passes.
   double FactorAt(int s, double start, std::vector<double> CommChange::*which) const {
@@ -172,6 +170,8 @@ class StepRun final : public EventHandler {
   double CommFactor(int s, double start) const { return FactorAt(s, start, &CommChange::factor); }
   double EpFactor(int s, double start) const { return FactorAt(s, start, &CommChange::ep_factor); }
 
+  // Queues a collective on the stage's communication stream (first come, first served) no earlier than
+  // `earliest`, at the fabric's factor when it starts; returns when it ends.
   double Communicate(int s, double earliest, Seconds nominal, bool reduce, int chunk) {
     Stage& st = stages_[static_cast<size_t>(s)];
     const double start = std::max(earliest, st.comm_free);

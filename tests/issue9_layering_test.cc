@@ -85,7 +85,7 @@ const Graph kAllowed = {
     {"validate",
      {"catalog", "collective", "core", "cost", "estimate", "net", "planner", "reliability", "report", "scenario",
       "serve", "simulate"}},
-    {"chakra", {"collective", "core", "engine", "estimate", "scenario"}},
+    {"chakra", {"collective", "core", "engine", "estimate", "scenario", "simulate"}},
     {"sweep", {"core", "report", "scenario", "validate"}},
     {"compare",
      {"catalog", "core", "cost", "energy", "estimate", "planner", "reliability", "report", "scenario", "serve"}},

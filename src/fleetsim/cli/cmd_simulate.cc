@@ -11,6 +11,7 @@
 
 #include <chrono>
 
+#include "fleetsim/chakra/chakra_export.h"
 #include "fleetsim/chakra/chakra_replay.h"
 #include "fleetsim/chakra/chakra_trace.h"
 #include "fleetsim/cli/command.h"
@@ -30,7 +31,8 @@ struct SimulateCliOptions {
   std::string path;
   std::string schedule;
   std::string trace;
-  int steps = 0;  // 0: the scenario's simulation.steps
+  std::string export_chakra;  // a folder: write the step's operation graph as Chakra traces
+  int steps = 0;              // 0: the scenario's simulation.steps
   // Chakra replay: traces (files or directories), the cluster they run on, and the job's ranks.
   std::vector<std::string> chakra;
   std::string node;
@@ -188,7 +190,7 @@ int Run(const SimulateCliOptions& o, std::ostream& out) {
   if (o.path.empty()) throw InputError("", 0, "simulate: give a scenario file (or --chakra traces)");
   const Scenario s = o.common.LoadScenario(o.path);
   SimulateOptions options;
-  options.record_spans = !o.trace.empty();
+  options.record_spans = !o.trace.empty() || !o.export_chakra.empty();
   if (o.steps > 0) options.steps = o.steps;
   if (!o.schedule.empty()) {
     for (size_t i = 0; i < PipelineScheduleNames().size(); ++i) {
@@ -201,6 +203,11 @@ int Run(const SimulateCliOptions& o, std::ostream& out) {
     return SimulateScenario(s, options);
   }();
   if (!o.trace.empty()) WriteOutputFile(o.trace, ChromeTrace(r.step, r.simulated.plan, r.costs).dump() + "\n");
+  if (!o.export_chakra.empty()) {
+    const ChakraExport e = WriteChakraTraces(o.export_chakra, s, r);
+    std::cerr << fmt::format("simulate: wrote {} Chakra traces ({} operations) to {}\n", e.files, e.nodes,
+                             o.export_chakra);
+  }
   // Host time is the one figure that differs from run to run: it goes to stderr, stdout stays reproducible.
   std::cerr << fmt::format("simulate: {} events in {:.3f} s of host time\n", r.step.events, r.wall_s);
   switch (o.common.Format()) {
@@ -248,6 +255,9 @@ Command AddSimulateCommand(CLI::App& root) {
                   "each")
       ->check(CLI::Range(1, 100));
   cmd->add_option("--trace", o->trace, "write a Perfetto / Chrome trace-event JSON of the step to this file");
+  cmd->add_option("--export-chakra", o->export_chakra,
+                  "write the step's operation graph as MLCommons Chakra traces to this folder, one per pipeline "
+                  "stage (fleetsim.STAGE.et)");
   cmd->add_option("--chakra", o->chakra,
                   "replay MLCommons Chakra execution traces instead of a scenario: trace files or directories of "
                   "NAME.RANK.et files");

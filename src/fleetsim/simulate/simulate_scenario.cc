@@ -59,7 +59,7 @@ StepResult ToStepResult(const StepResult& estimate, const StepSimulation& sim, c
   b = StepBreakdown{};
   b.tp_comm = costs.layer_tp_comm * passes;
   b.cp_comm = costs.layer_cp_comm * passes;
-  b.ep_comm = costs.layer_ep_comm * passes;
+  b.ep_comm = costs.layer_ep_comm * passes + crit.fabric_extra;
   b.compute = crit.compute_busy - b.tp_comm - b.cp_comm - b.ep_comm;
   b.pp_bubble = crit.waiting;
   b.dp_comm = crit.end - crit.compute_end;

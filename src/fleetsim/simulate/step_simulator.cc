@@ -131,14 +131,17 @@ class StepRun final : public EventHandler {
     return std::max<int64_t>(1, c_.stage_layers[static_cast<size_t>(s)] / chunks_);
   }
 
-  // `start` < 0: the nominal duration; otherwise a pass starting then, whose expert-parallel all-to-all takes the
-  // factor of the fabric in force (half of a layer's all-to-all time is the forward's: dispatch and combine).
-  Seconds Duration(int s, const Pass& p, double start = -1.0) const {
+  // What a pass starting at `start` adds to its expert-parallel all-to-alls when the fabric in force makes them
+  // take a factor (half of a layer's all-to-all time is the forward's: dispatch and combine).
+  Seconds FabricExtra(int s, const Pass& p, double start) const {
+    if (p.kind == PassKind::kWeightGrad || c_.layer_ep_comm <= Seconds(0)) return Seconds(0);
     const double layers = static_cast<double>(c_.stage_layers[static_cast<size_t>(s)]) / chunks_;
-    Seconds ep_extra;
-    if (start >= 0 && p.kind != PassKind::kWeightGrad && c_.layer_ep_comm > Seconds(0)) {
-      ep_extra = c_.layer_ep_comm * (0.5 * layers * (EpFactor(s, start) - 1.0));
-    }
+    return c_.layer_ep_comm * (0.5 * layers * (EpFactor(s, start) - 1.0)) * stages_[static_cast<size_t>(s)].slow;
+  }
+
+  // The nominal duration of a pass (the fabric's extra is added where it starts).
+  Seconds Duration(int s, const Pass& p) const {
+    const double layers = static_cast<double>(c_.stage_layers[static_cast<size_t>(s)]) / chunks_;
     const bool head = s == pp_ - 1 && p.chunk == chunks_ - 1;
     Seconds t;
     switch (p.kind) {
@@ -153,7 +156,7 @@ class StepRun final : public EventHandler {
         t = c_.layer_weight_grad * layers;
         break;
     }
-    return (t + ep_extra) * stages_[static_cast<size_t>(s)].slow;
+    return t * stages_[static_cast<size_t>(s)].slow;
   }
 
   // The factor of the last change at or before `start` for stage s: of its data-parallel collectives, or of the
@@ -239,10 +242,12 @@ class StepRun final : public EventHandler {
       }
     }
     if (!have) return;
-    const Seconds duration = Duration(s, pass, now);
+    const Seconds extra = FabricExtra(s, pass, now);
+    const Seconds duration = Duration(s, pass) + extra;
     st.busy = true;
     st.running = pass;
     st.activity.compute_busy += duration;
+    st.activity.fabric_extra += extra;
     if (c_.gather_every_micro_batch && c_.dp_gather > Seconds(0) && pass.kind != PassKind::kWeightGrad &&
         st.next < st.order.size()) {
       // FSDP prefetches the next pass's parameters while this one runs (the last pass has none to fetch).

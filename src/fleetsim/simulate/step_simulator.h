@@ -55,6 +55,7 @@ struct StageActivity {
   Seconds compute_end;   // its last pass ended
   Seconds end;           // its last pass or collective ended
   Seconds waiting;       // compute stream idle before compute_end: waiting for inputs (bubbles, slower stages)
+  Seconds fabric_extra;  // what a degraded fabric added to the all-to-alls inside its passes (in compute_busy)
 };
 
 // One pass or collective, for traces. stream 0: compute, 1: data-parallel communication.

@@ -95,6 +95,29 @@ TEST(Issue10Fabric, ExpertParallelAllToAllsRouteAroundTheFailure) {
   EXPECT_GT(failed.simulated.step_time.value(), nominal);
 }
 
+TEST(Issue10Fabric, AFailedLinkBetweenTwoSwitchesIsRoutedAround) {
+  // One ToR's uplink to one spine, against that spine failing (every ToR's uplink to it): the rings and the
+  // step see the link's loss no more than the switch's.
+  const ScenarioSimulation link = SimulateScenario(
+      Scenario::Parse(Job("simulation:\n  failures:\n    - {at: 0s, link: {leaf: 0, spine: 0}}\n"), "job.yaml"));
+  const ScenarioSimulation spine = SimulateScenario(Scenario::Parse(Job(Spines("0s", 1)), "job.yaml"));
+  ASSERT_EQ(link.comm_changes.size(), 1u);
+  for (size_t s = 0; s < link.comm_changes[0].factor.size(); ++s) {
+    EXPECT_GE(link.comm_changes[0].factor[s], 0.99);
+    EXPECT_LE(link.comm_changes[0].factor[s], spine.comm_changes[0].factor[s] + 1e-9);
+  }
+  EXPECT_LE(link.simulated.step_time.value(), spine.simulated.step_time.value() + 1e-9);
+  // A link joins a switch to one of the next tier, and only switches that are linked.
+  const std::string skip = WriteTempFile(
+      "issue10-link.yaml", Job("simulation:\n  failures:\n    - {at: 0s, link: {leaf: 0, core: 1}}\n"));
+  const auto r = RunFleetsim({"simulate", skip});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(
+      r.err.find(skip + ":14: error: simulation.failures[0].link: a link joins a switch to one of the next tier"),
+      std::string::npos)
+      << r.err;
+}
+
 TEST(Issue10Fabric, AFailureThatCutsDevicesOffStopsTheStepWithAnError) {
   // A ToR is the only way out of its rack: its 16 GPUs are cut off.
   const std::string path = WriteTempFile(

@@ -38,11 +38,33 @@ SimulationSpec ParseSimulationSpec(YamlMap& m, int64_t accelerators) {
       failure.line = f.line();
       // A step lasts seconds to minutes; a failure an hour in is a misplaced unit.
       failure.at_s = f.Quantity("at", Dimension::kTime, Range::Between(0, 3600));
-      const std::string tier = f.Choice("switch", SwitchTierNames());
-      for (size_t i = 0; i < SwitchTierNames().size(); ++i) {
-        if (SwitchTierNames()[i] == tier) failure.tier = static_cast<int>(i) + 1;
+      auto tier_of = [](const std::string& name) {
+        for (size_t i = 0; i < SwitchTierNames().size(); ++i) {
+          if (SwitchTierNames()[i] == name) return static_cast<int>(i) + 1;
+        }
+        return 0;
+      };
+      if (auto link = f.OptMap("link")) {
+        // {leaf: 3, spine: 5}: two switches of adjacent tiers, by their index in their tier.
+        failure.link = true;
+        std::vector<std::pair<int, int64_t>> ends;
+        for (const std::string& tier : SwitchTierNames()) {
+          if (auto i = link->OptInteger(tier, Range::Between(0, 1e7))) ends.emplace_back(tier_of(tier), *i);
+        }
+        link->Finish();
+        if (ends.size() != 2 || ends[1].first != ends[0].first + 1) {
+          f.Fail("link",
+                 "a link joins a switch to one of the next tier: give {leaf: I, spine: J} or {spine: I, core: J}");
+        }
+        failure.tier = ends[0].first;
+        failure.index = ends[0].second;
+        failure.peer_tier = ends[1].first;
+        failure.peer_index = ends[1].second;
+        if (f.Has("switch") || f.Has("index")) f.Fail("link", "a failure is a switch or a link, not both");
+      } else {
+        failure.tier = tier_of(f.Choice("switch", SwitchTierNames()));
+        failure.index = f.Integer("index", Range::Between(0, 1e7));
       }
-      failure.index = f.Integer("index", Range::Between(0, 1e7));
       f.Finish();
       s.failures.push_back(failure);
     }

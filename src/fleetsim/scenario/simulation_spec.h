@@ -28,13 +28,17 @@ struct StragglerSpec {
   uint64_t seed = 1;      // which devices are slow
 };
 
-// A scale-out switch that fails `at` seconds into the step: from then on the data-parallel collectives route
-// around it (`fleetsim simulate` prices them on the flow network with and without it).
+// A scale-out switch, or the link between two switches, that fails `at` seconds into the step: from then on the
+// collectives route around it (`fleetsim simulate` prices them on the flow network with and without it).
 struct SwitchFailure {
   double at_s = 0;
   int tier = 2;       // 1 leaf, 2 spine, 3 core
   int64_t index = 0;  // among the fabric's switches of that tier, in build order (0-based)
-  int line = 0;       // where the scenario states it (for errors found when the network is built)
+  // A link instead of a switch: the one between switch `index` of `tier` and switch `peer_index` of `peer_tier`.
+  bool link = false;
+  int peer_tier = 0;
+  int64_t peer_index = 0;
+  int line = 0;  // where the scenario states it (for errors found when the network is built)
 };
 
 // "leaf", "spine", "core" for tiers 1-3.

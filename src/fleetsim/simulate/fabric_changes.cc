@@ -83,22 +83,39 @@ double SlowestOf(const Network& net, const Traffic& ours, const Traffic* theirs)
 }
 
 // The vertex of the index-th switch of a tier, in build order.
-int32_t FindSwitch(const Network& net, const SwitchFailure& f, const std::string& file) {
+int32_t FindSwitch(const Network& net, int tier_number, int64_t index, int line, const std::string& file) {
   const Topology& topo = net.topology();
   int64_t seen = 0;
   for (size_t v = 0; v < topo.num_vertices(); ++v) {
     const Vertex& vx = topo.vertex(static_cast<int32_t>(v));
-    if (vx.kind != VertexKind::kSwitch || vx.tier != f.tier) continue;
-    if (seen++ == f.index) return static_cast<int32_t>(v);
+    if (vx.kind != VertexKind::kSwitch || vx.tier != tier_number) continue;
+    if (seen++ == index) return static_cast<int32_t>(v);
   }
-  const std::string tier = SwitchTierNames()[static_cast<size_t>(f.tier - 1)];
+  const std::string tier = SwitchTierNames()[static_cast<size_t>(tier_number - 1)];
   throw InputError(
-      file, f.line,
+      file, line,
       seen == 0
           ? fmt::format("simulation.failures: the fabric '{}' has no {} switches", net.cluster().fabric.id, tier)
           : fmt::format("simulation.failures: {} switch {} does not exist; the fabric '{}' has {} "
                         "(index 0 to {})",
-                        tier, f.index, net.cluster().fabric.id, seen, seen - 1));
+                        tier, index, net.cluster().fabric.id, seen, seen - 1));
+}
+
+// Takes the failed switch, or link, out of the network.
+void Fail(Network& net, const SwitchFailure& f, const std::string& file) {
+  const int32_t a = FindSwitch(net, f.tier, f.index, f.line, file);
+  if (!f.link) {
+    net.FailSwitch(a);
+    return;
+  }
+  const int32_t b = FindSwitch(net, f.peer_tier, f.peer_index, f.line, file);
+  if (!net.FailConnection(a, b)) {
+    throw InputError(file, f.line,
+                     fmt::format("simulation.failures: {} {} and {} {} are not linked in the fabric '{}'",
+                                 SwitchTierNames()[static_cast<size_t>(f.tier - 1)], f.index,
+                                 SwitchTierNames()[static_cast<size_t>(f.peer_tier - 1)], f.peer_index,
+                                 net.cluster().fabric.id));
+  }
 }
 
 // The neighbour job's gradient reduction, all its stages at once, where its placement puts it.
@@ -203,7 +220,7 @@ std::vector<CommChange> FabricChanges(const Scenario& scenario, const Plan& plan
   if (neighbour) changes.push_back(measure(0.0));
   for (size_t i = 0; i < failures.size(); ++i) {
     const SwitchFailure& f = failures[i];
-    net.FailSwitch(FindSwitch(net, f, scenario.file));
+    Fail(net, f, scenario.file);
     // Failures at the same time take effect together.
     if (i + 1 < failures.size() && failures[i + 1].at_s == f.at_s) continue;
     try {

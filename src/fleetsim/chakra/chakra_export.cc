@@ -77,12 +77,8 @@ ChakraExport WriteChakraTraces(const std::string& dir, const Scenario& scenario,
   };
 
   std::vector<std::vector<Op>> stages(static_cast<size_t>(pp));
-  // Passes first (their order on each stage is the spans' order), with the sends they produce.
-  struct Pending {
-    size_t op;  // the pass waiting for its input
-    int from;   // the stage the input comes from
-  };
-  std::vector<std::vector<Pending>> receives(static_cast<size_t>(pp));
+  // Passes first (their order on each stage is the spans' order), with the sends they produce and the receives
+  // they wait for.
   std::vector<std::optional<size_t>> last_pass(static_cast<size_t>(pp));
   for (const SimSpan& span : step.spans) {
     if (span.stream != 0) continue;

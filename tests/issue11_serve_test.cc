@@ -157,12 +157,6 @@ TEST(Issue11, TraceTimestampsCrossMidnight) {
   EXPECT_EQ(r[0].output_tokens, 1);
 }
 
-}  // namespace
-}  // namespace fleetsim
-
-namespace fleetsim {
-namespace {
-
 // A KV cache too small for the offered batch: decodes preempt the newest sequences, which recompute and still
 // finish; every request gets its tokens, in order (arrival <= first token <= finish).
 TEST(Issue11, PreemptionWhenTheKvCacheFillsStillFinishesEveryRequest) {
@@ -195,12 +189,6 @@ TEST(Issue11, StaticBatchesRunToCompletion) {
   // Two batches one after the other: the second batch's first tokens come after the first batch finished.
   EXPECT_GT(r.run.requests[31].first_token_s, r.run.requests[0].finish_s);
 }
-
-}  // namespace
-}  // namespace fleetsim
-
-namespace fleetsim {
-namespace {
 
 ServeResult EvaluateYaml(const std::string& yaml) { return EvaluateServing(Scenario::Parse(yaml, "case.yaml")); }
 
@@ -251,12 +239,6 @@ TEST(Issue11, OverloadedFixedRateReportsWhatIsServedNotWhatArrives) {
   EXPECT_NEAR(light.metrics.requests_per_s, 10.0, 1.0);
 }
 
-}  // namespace
-}  // namespace fleetsim
-
-namespace fleetsim {
-namespace {
-
 // Issue 11 item 5: the inference chips and CPUs and the two model presets are in the catalog, and a CPU fleet
 // serves (examples/serve-llama2-7b-xeon6.yaml).
 TEST(Issue11, CatalogHasTheInferenceChipsCpusAndModels) {
@@ -285,12 +267,6 @@ TEST(Issue11, ACpuServerServesLlama2_7b) {
   }
 }
 
-}  // namespace
-}  // namespace fleetsim
-
-namespace fleetsim {
-namespace {
-
 // Issue 11 item 6: the demo's serving part, Llama 3 70B at 2,000 requests/s on seven fleets.
 TEST(Issue11Demo, TheDemoServesLlama3On7FleetsUnderTheSlo) {
   const testing::CliRun r = testing::RunFleetsim({"demo", "--format", "json"});
@@ -308,12 +284,6 @@ TEST(Issue11Demo, TheDemoServesLlama3On7FleetsUnderTheSlo) {
     EXPECT_TRUE(chips.count(id)) << id;
   }
 }
-
-}  // namespace
-}  // namespace fleetsim
-
-namespace fleetsim {
-namespace {
 
 // Serving stacks that run static-shape caches (JetStream on TPUs, 2024): every slot holds the whole cache length
 // and the decode attention reads all of it, so a longer cache slows decoding of the same short requests, and a
@@ -388,12 +358,6 @@ TEST(Issue11Fidelity, MinDurationSizesTheOfflineRunAsLoadGenDoes) {
   ExpectBadInput(bad, "5", "min_duration sizes an offline run");
 }
 
-}  // namespace
-}  // namespace fleetsim
-
-namespace fleetsim {
-namespace {
-
 // Issue 11 item 1: disaggregated prefill and decode pools (Splitwise, DistServe). On the same 16 H100 and the
 // Azure conversation mix, moving prefill to its own copies takes the prompts out of the decode iterations (TPOT's
 // tail shrinks) and queues them on fewer copies (TTFT grows); every request still gets its tokens, its first
@@ -433,12 +397,6 @@ TEST(Issue11Fidelity, DisaggregatedPoolsTradeTtftForTpot) {
   ExpectBadInput(bad, "4", "a whole number of copies");
 }
 
-}  // namespace
-}  // namespace fleetsim
-
-namespace fleetsim {
-namespace {
-
 // Expert parallelism in a serving copy: each expert-parallel device runs its experts on the copy's tokens and
 // their outputs are summed across the group every MoE layer. Across two H100 nodes that all-reduce crosses the
 // fabric and costs more than halving the expert GEMMs saves: an 8,000-token Mixtral prompt prefills faster on one
@@ -452,12 +410,6 @@ TEST(Issue11Fidelity, ExpertParallelCombineIsPricedOnTheLinksItCrosses) {
   };
   EXPECT_GT(ttft(16, 2), ttft(8, 1));
 }
-
-}  // namespace
-}  // namespace fleetsim
-
-namespace fleetsim {
-namespace {
 
 // vLLM before chunked prefill (stack vllm-0.4): while a prompt waits and fits, the iteration prefills prompts
 // only and every decoding sequence waits. An offline burst of 64 prompts therefore prefills them all (eight

@@ -17,14 +17,14 @@ namespace {
 // Above any accelerator's rental price ($2-12/h in 2024-25) by two orders of magnitude.
 constexpr double kMaxPriceUsdPerHour = 1000.0;
 
-struct SweepOptions {
+struct PriceSweepOptions {
   std::string what;  // "" or "price"
   double from = 0.50;
   double to = 5.00;
   double step = 0.25;
 };
 
-std::vector<double> Prices(const SweepOptions& o) {
+std::vector<double> Prices(const PriceSweepOptions& o) {
   if (!(o.from >= 0) || !(o.to >= o.from) || !(o.step > 0)) {
     throw InputError("", 0, "--from, --to and --step need 0 <= from <= to and step > 0");
   }
@@ -55,7 +55,7 @@ Command AddCostCommand(CLI::App& root) {
       "cost", "power, energy, PUE, site limits, TCO, cost per run and per million tokens, rental economics");
   auto options = std::make_shared<CommonOptions>();
   auto path = std::make_shared<std::string>();
-  auto sweep = std::make_shared<SweepOptions>();
+  auto sweep = std::make_shared<PriceSweepOptions>();
   cmd->add_option("scenario", *path, "scenario YAML file")->required();
   cmd->add_option("--sweep", sweep->what, "print the rental curve over a parameter")
       ->check(CLI::IsMember({"price"}));

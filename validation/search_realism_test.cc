@@ -1,10 +1,11 @@
 // Issue 9, plan realism: with the plan left to it, `fleetsim search` should not beat a tuned published run
 // (MLPerf, NeMo's performance summary, Llama 3) by more than 15%: a search that finds plans far faster than the
-// people who tuned those runs is pricing something too cheaply. The test prints the table. Measured today: 17 of
-// 19 runs within 1.15x (median 1.08x); two are not yet (Llama 3's 128K stage: fully sharded data parallelism with
-// cp32 and no pipeline beats Meta's tp8 cp16 pp16 by 1.30x, on a row the estimate already puts 10% high; TPU
-// v6e: tp8 without rematerialisation beats MaxText's tp1 with full rematerialisation by 1.21x): the bounds below
-// hold those, and the median, where they are, so that any regression fails.
+// people who tuned those runs is pricing something too cheaply. The test prints the table. Measured today: 18 of
+// 19 runs within 1.15x (median 1.08x; Llama 3's 128K stage 1.11x since FSDP pays each layer's collective latency
+// and the Llama 3 rows run on Meta's RoCE fabric; it was 1.30x). One is not yet: TPU v6e, where tp8 without
+// rematerialisation beats MaxText's tp1 with full rematerialisation by 1.21x (the memory model fits it in 27.7
+// of 32 GB; no physical reason found). The bounds below hold that and the median where they are, so that any
+// regression fails.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -50,7 +51,7 @@ TEST(SearchRealism, SearchDoesNotBeatTunedPublishedRunsByMoreThanFifteenPercent)
     table += fmt::format("{:<26} {:>9.4g} {:>9.4g} {:>6.3f}  {} ({})\n", c.id(), c.value, predicted, ratio,
                          r.plan.Describe(), published_plan);
     ratios.push_back(ratio);
-    EXPECT_LE(ratio, 1.35) << c.id() << ": search found " << r.plan.Describe();
+    EXPECT_LE(ratio, 1.25) << c.id() << ": search found " << r.plan.Describe();
   }
   table += fmt::format("\n{} tuned runs; highest search/published ratio {:.3f}\n", tuned, worst);
   std::printf("%s", table.c_str());
@@ -60,7 +61,7 @@ TEST(SearchRealism, SearchDoesNotBeatTunedPublishedRunsByMoreThanFifteenPercent)
   const auto within = std::count_if(ratios.begin(), ratios.end(), [](double r) { return r <= 1.15; });
   std::printf("median ratio %.3f; %d of %d within 1.15x\n", median, static_cast<int>(within), tuned);
   EXPECT_LE(median, 1.10);
-  EXPECT_GE(within, tuned - 2);
+  EXPECT_GE(within, tuned - 1);
 }
 
 }  // namespace

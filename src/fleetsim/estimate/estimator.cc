@@ -90,15 +90,27 @@ Estimator::StageSplit Estimator::SplitStages(const Plan& plan, Seconds layer_tot
   return split;
 }
 
-Seconds Estimator::DataParallelTime(const Plan& plan, CollectiveOp op, double bytes_per_param) const {
+Seconds Estimator::DataParallelTime(const Plan& plan, CollectiveOp op, double bytes_per_param,
+                                    int64_t pieces) const {
   const DeviceParams device = DeviceStageParams(model_, params_, plan);
-  Seconds t = HierarchicalCollectiveTime(op, Bytes(device.dense * bytes_per_param),
-                                         levels_.Levels(device.dense_ranks, plan.tp));
+  const double k = static_cast<double>(std::max<int64_t>(1, pieces));
+  Seconds t = HierarchicalCollectiveTime(op, Bytes(device.dense * bytes_per_param / k),
+                                         levels_.Levels(device.dense_ranks, plan.tp)) *
+              k;
   if (device.expert > 0) {
-    t += HierarchicalCollectiveTime(op, Bytes(device.expert * bytes_per_param),
-                                    levels_.Levels(device.expert_ranks, static_cast<int64_t>(plan.tp) * plan.ep));
+    t += HierarchicalCollectiveTime(op, Bytes(device.expert * bytes_per_param / k),
+                                    levels_.Levels(device.expert_ranks, static_cast<int64_t>(plan.tp) * plan.ep)) *
+         k;
   }
   return t;
+}
+
+int64_t Estimator::DataParallelPieces(const Plan& plan, bool per_layer) const {
+  // FSDP (and ZeRO-3 in general) wraps each layer: its parameters are gathered, and its gradients reduced,
+  // layer by layer, so a pass over the stage issues one collective per layer and pays each one's latency
+  // ((n - 1) ring steps across the fabric: about 10 ms over 2,048 nodes).
+  if (!per_layer) return 1;
+  return std::max<int64_t>(1, (model_.layers + plan.pp - 1) / plan.pp);
 }
 
 std::pair<Seconds, Seconds> Estimator::StageTransfer(const Plan& plan) const {
@@ -191,7 +203,9 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
   const DeviceParams device = DeviceStageParams(model_, params_, plan);
   const double g = GradientCommBytes(training_.precision, training_.stack);
   const double w = WeightCommBytes(training_.precision, training_.stack);
-  auto sync = [&](CollectiveOp op, double bytes_per_param) { return DataParallelTime(plan, op, bytes_per_param); };
+  auto sync = [&](CollectiveOp op, double bytes_per_param, bool per_layer = false) {
+    return DataParallelTime(plan, op, bytes_per_param, DataParallelPieces(plan, per_layer));
+  };
   // What the reduction can hide behind: the last micro-batch's backward, the first one's forward; nothing for a
   // stack that reduces after the backward (dp_overlap false).
   const bool overlap = training_.stack.dp_overlap;
@@ -216,8 +230,8 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
     } else {
       // ZeRO-2/3 with sharded accumulation reduce-scatter every micro-batch's gradients during its backward.
       const bool per_micro_batch = plan.zero >= 2 && training_.stack.sharded_gradient_accumulation;
-      const Seconds reduce = sync(CollectiveOp::kReduceScatter, g);
-      const Seconds gather = sync(CollectiveOp::kAllGather, w);
+      const Seconds reduce = sync(CollectiveOp::kReduceScatter, g, per_micro_batch || plan.zero >= 3);
+      const Seconds gather = sync(CollectiveOp::kAllGather, w, plan.zero >= 3);
       if (plan.zero >= 3) {
         // FSDP gathers the weights for every micro-batch's forward and backward, layer by layer. The gathers and
         // the reductions share the data-parallel links, one after another: a backward must hide its gather and,
@@ -306,15 +320,16 @@ PipelineCosts Estimator::Pipeline(const Plan& plan) const {
   if (device.dense_ranks > 1) {
     const double g = GradientCommBytes(training_.precision, training_.stack);
     const double w = WeightCommBytes(training_.precision, training_.stack);
-    p.dp_reduce =
-        DataParallelTime(plan, plan.zero == 0 ? CollectiveOp::kAllReduce : CollectiveOp::kReduceScatter, g);
+    const bool per_micro_batch = plan.zero >= 2 && training_.stack.sharded_gradient_accumulation;
+    p.dp_reduce = DataParallelTime(plan, plan.zero == 0 ? CollectiveOp::kAllReduce : CollectiveOp::kReduceScatter,
+                                   g, DataParallelPieces(plan, per_micro_batch || plan.zero >= 3));
     p.dp_reduce_bytes = (device.dense + device.expert) * g;
     p.dp_ranks = device.dense_ranks;
     if (plan.zero >= 1) {
-      p.dp_gather = DataParallelTime(plan, CollectiveOp::kAllGather, w);
+      p.dp_gather = DataParallelTime(plan, CollectiveOp::kAllGather, w, DataParallelPieces(plan, plan.zero >= 3));
       p.dp_gather_bytes = (device.dense + device.expert) * w;
     }
-    p.reduce_every_micro_batch = plan.zero >= 2 && training_.stack.sharded_gradient_accumulation;
+    p.reduce_every_micro_batch = per_micro_batch;
     p.gather_every_micro_batch = plan.zero >= 3;
   }
   p.optimizer = OptimizerStep(plan, device);

@@ -88,8 +88,13 @@ class Estimator {
   };
   const StageCosts& Costs(const Plan& plan) const;
   StageSplit SplitStages(const Plan& plan, Seconds layer_total, Seconds head) const;
-  // One stage's data-parallel collective of its parameters at `bytes_per_param` (dense and expert groups).
-  Seconds DataParallelTime(const Plan& plan, CollectiveOp op, double bytes_per_param) const;
+  // One stage's data-parallel collective of its parameters at `bytes_per_param` (dense and expert groups), issued
+  // as `pieces` collectives of equal size (one per layer for FSDP's per-layer gathers and reduce-scatters): each
+  // piece pays the collective's latency.
+  Seconds DataParallelTime(const Plan& plan, CollectiveOp op, double bytes_per_param, int64_t pieces = 1) const;
+  // The collectives one data-parallel pass over a stage's parameters is issued as: one per layer when the
+  // parameters are sharded per layer (ZeRO-3 gathers; ZeRO-2/3 reduce-scatters of every micro-batch), else one.
+  int64_t DataParallelPieces(const Plan& plan, bool per_layer) const;
   // One micro-batch's activation across a stage boundary: inside a site, and across the slowest boundary.
   std::pair<Seconds, Seconds> StageTransfer(const Plan& plan) const;
   // The optimizer step over the parameters one device updates.

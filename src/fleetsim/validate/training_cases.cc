@@ -23,6 +23,8 @@ const std::vector<CaseColumn> kColumns = {
     {"flag", CellKind::kText, false, "V verified, D derived, S secondary source"},
     {"accelerator", CellKind::kText, true, "catalog accelerator id (fleetsim catalog chips)"},
     {"count", CellKind::kCount, true, "accelerators in the job"},
+    {"node", CellKind::kText, false, "cluster.node: catalog node id (default: the accelerator's)"},
+    {"fabric", CellKind::kText, false, "cluster.fabric: catalog fabric id (default: the node's)"},
     {"model", CellKind::kText, false, "catalog model id; dimension columns override it"},
     {"layers", CellKind::kCount, false, "model.layers"},
     {"hidden", CellKind::kCount, false, "model.hidden"},
@@ -260,6 +262,7 @@ std::string CaseScenarioYaml(const TrainingCase& c) {
   };
   std::string y = fmt::format("name: {}\ncluster:\n  accelerator: {}\n  count: {}\n", Quoted(c.id()),
                               c["accelerator"], c["count"]);
+  emit(y, "  ", {"node", "fabric"});
   y += "model:\n";
   if (!c["model"].empty()) y += fmt::format("  preset: {}\n", c["model"]);
   emit(y, "  ",

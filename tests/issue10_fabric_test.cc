@@ -1,8 +1,8 @@
 // Issue 10: what the fabric does to a step on the flow network: a switch that fails during the step
 // (`simulation.failures`) and a second job sharing the fabric (`simulation.neighbour`). From the failure on (from
-// the start, for the neighbour), the stage's data-parallel collectives and expert-parallel all-to-alls take what
-// the flow network gives them, against what it gives them alone on a healthy fabric; a failure that cuts devices
-// off the fabric stops the step with an error at its line.
+// the start, for the neighbour), the stage's data-parallel collectives, expert-parallel all-to-alls and pipeline
+// transfers take what the flow network gives them, against what it gives them alone on a healthy fabric; a
+// failure that cuts devices off the fabric stops the step with an error at its line.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -12,8 +12,10 @@
 
 #include "cli_test_util.h"
 #include "fleetsim/core/error.h"
+#include "fleetsim/estimate/estimator.h"
 #include "fleetsim/scenario/scenario.h"
 #include "fleetsim/simulate/simulate_scenario.h"
+#include "fleetsim/simulate/step_simulator.h"
 
 namespace fleetsim {
 namespace {
@@ -75,6 +77,38 @@ TEST(Issue10Fabric, FailedSpinesSlowTheCollectivesThatStartAfterThem) {
   const double midway = StepTime(Job(Spines(std::to_string(nominal / 2) + "s", 16)));
   EXPECT_LE(midway, early.simulated.step_time.value());
   EXPECT_GE(midway, nominal);
+}
+
+TEST(Issue10Fabric, PipelineTransfersRouteAroundTheFailureToo) {
+  // Stage s + 1 is 512 ranks (32 racks) from stage s: every boundary's transfers cross the spines. With 16 of
+  // them gone, all 512 pairs of a boundary exchange at once over the rest.
+  const ScenarioSimulation failed = SimulateScenario(Scenario::Parse(Job(Spines("0s", 16)), "job.yaml"));
+  ASSERT_EQ(failed.comm_changes.size(), 1u);
+  const std::vector<double>& pp = failed.comm_changes[0].pp_factor;
+  ASSERT_EQ(pp.size(), 7u);  // one per boundary; no wrap-around without interleaving
+  double worst = 1.0;
+  for (double f : pp) worst = std::max(worst, f);
+  std::printf("pipeline transfers with 16 spines failed: up to x%.2f\n", worst);
+  EXPECT_GT(worst, 1.5);
+  const auto cli =
+      RunFleetsim({"simulate", WriteTempFile("issue10-pp.yaml", Job(Spines("0s", 16))), "--format", "json"});
+  ASSERT_EQ(cli.code, 0) << cli.err;
+  EXPECT_EQ(nlohmann::json::parse(cli.out)["fabric_changes"][0]["pp_comm_factor_by_boundary"].size(), 7u);
+}
+
+TEST(Issue10Fabric, SlowerPipelineTransfersLengthenTheFillAndDrain) {
+  // The step simulator alone: every boundary's transfers at 4x from the start. The fill's and the drain's
+  // transfers are on the critical path (pp - 1 of each), so the step grows by at least (pp - 1) x 3 x p2p.
+  const Scenario s = Scenario::Parse(Job(""), "job.yaml");
+  const Plan plan = *FixedPlan(s.training);
+  const PipelineCosts costs = Estimator(s.model, s.cluster, s.training).Pipeline(plan);
+  StepSimulationOptions options;
+  const double nominal = SimulateStep(costs, plan, options).step_time.value();
+  options.comm_changes.push_back({0.0, {}, {}, std::vector<double>(static_cast<size_t>(plan.pp - 1), 4.0)});
+  const double slow = SimulateStep(costs, plan, options).step_time.value();
+  std::printf("step %.4f s; pipeline transfers at 4x: %.4f s (one transfer %.3f ms)\n", nominal, slow,
+              costs.p2p.value() * 1e3);
+  EXPECT_GE(slow - nominal, (plan.pp - 1) * 3.0 * costs.p2p.value() * 0.99);
 }
 
 TEST(Issue10Fabric, ExpertParallelAllToAllsRouteAroundTheFailure) {

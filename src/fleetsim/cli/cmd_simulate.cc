@@ -160,6 +160,10 @@ std::string Text(const Scenario& s, const ScenarioSimulation& r) {
       const auto [elo, ehi] = std::minmax_element(c.ep_factor.begin(), c.ep_factor.end());
       out += fmt::format("; the expert-parallel all-to-alls x{:.3f} to x{:.3f}", *elo, *ehi);
     }
+    if (!c.pp_factor.empty()) {
+      const auto [plo, phi] = std::minmax_element(c.pp_factor.begin(), c.pp_factor.end());
+      out += fmt::format("; the pipeline transfers x{:.3f} to x{:.3f}", *plo, *phi);
+    }
     out += "\n";
   }
   if (r.step_times_s.size() > 1) {
@@ -221,8 +225,10 @@ int Run(const SimulateCliOptions& o, std::ostream& out) {
       j["stragglers"] = r.stragglers;
       j["fabric_changes"] = nlohmann::json::array();
       for (const CommChange& c : r.comm_changes) {
-        j["fabric_changes"].push_back(
-            {{"at_s", c.at_s}, {"dp_comm_factor_by_stage", c.factor}, {"ep_comm_factor_by_stage", c.ep_factor}});
+        j["fabric_changes"].push_back({{"at_s", c.at_s},
+                                       {"dp_comm_factor_by_stage", c.factor},
+                                       {"ep_comm_factor_by_stage", c.ep_factor},
+                                       {"pp_comm_factor_by_boundary", c.pp_factor}});
       }
       j["steps"] = r.step_times_s.size();
       j["step_times_s"] = r.step_times_s;

@@ -113,12 +113,15 @@ int64_t Estimator::DataParallelPieces(const Plan& plan, bool per_layer) const {
   return std::max<int64_t>(1, (model_.layers + plan.pp - 1) / plan.pp);
 }
 
+double Estimator::StageTransferBytes(const Plan& plan) const {
+  const double tokens = static_cast<double>(plan.micro_batch) * static_cast<double>(training_.seq_len) / plan.cp;
+  return tokens * static_cast<double>(model_.hidden) * ActivationBytes(training_.precision) / plan.tp;
+}
+
 std::pair<Seconds, Seconds> Estimator::StageTransfer(const Plan& plan) const {
   // Each stage boundary passes one micro-batch's hidden state, split over the tensor-parallel ranks
   // (sequence parallelism, or Megatron's scatter/gather optimisation, Narayanan et al. SC'21 section 4.1).
-  const double tokens = static_cast<double>(plan.micro_batch) * static_cast<double>(training_.seq_len) / plan.cp;
-  const Bytes activation(tokens * static_cast<double>(model_.hidden) * ActivationBytes(training_.precision) /
-                         plan.tp);
+  const Bytes activation(StageTransferBytes(plan));
   const int64_t stage_ranks = static_cast<int64_t>(plan.tp) * plan.cp * plan.dp;
   const LinkLevel peer = levels_.PeerLevel(stage_ranks);
   const Seconds p2p = FlatCollectiveTime(CollectiveOp::kPointToPoint, Algorithm::kDirect, activation, peer);
@@ -309,6 +312,7 @@ PipelineCosts Estimator::Pipeline(const Plan& plan) const {
     const auto [p2p, boundary] = StageTransfer(plan);
     p.p2p = p2p;
     p.boundary = boundary;
+    p.p2p_bytes = StageTransferBytes(plan);
     if (cluster_.datacenters > 1 && plan.pp % cluster_.datacenters == 0) {
       p.stages_per_site = plan.pp / cluster_.datacenters;
     }

@@ -37,6 +37,7 @@ struct PipelineCosts {
   Seconds head_backward;
   Seconds p2p;              // one micro-batch's activation (or its gradient) across a stage boundary inside a site
   Seconds boundary;         // the same across the slowest boundary (the WAN when stages straddle sites)
+  double p2p_bytes = 0;     // what one such transfer moves, per device
   int stages_per_site = 0;  // > 0: the boundary after every this many stages crosses the WAN (uses `boundary`)
   bool pp_async = true;     // transfers do not hold the sending stage's compute (the stack's pp_overlap)
   Seconds dp_reduce;        // one stage's gradient all-reduce (ZeRO 0) or reduce-scatter, per issue
@@ -95,6 +96,8 @@ class Estimator {
   // The collectives one data-parallel pass over a stage's parameters is issued as: one per layer when the
   // parameters are sharded per layer (ZeRO-3 gathers; ZeRO-2/3 reduce-scatters of every micro-batch), else one.
   int64_t DataParallelPieces(const Plan& plan, bool per_layer) const;
+  // Bytes of one micro-batch's activation across a stage boundary, per device.
+  double StageTransferBytes(const Plan& plan) const;
   // One micro-batch's activation across a stage boundary: inside a site, and across the slowest boundary.
   std::pair<Seconds, Seconds> StageTransfer(const Plan& plan) const;
   // The optimizer step over the parameters one device updates.

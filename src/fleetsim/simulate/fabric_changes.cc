@@ -45,6 +45,19 @@ std::vector<std::vector<int64_t>> StageGroups(const Plan& plan, int64_t devices,
   return groups;
 }
 
+// The transfers across the boundary after stage `stage` (to the next, or from the last to the first): every rank
+// of the stage with its counterpart, activations one way and gradients the other at once.
+std::vector<std::vector<int64_t>> BoundaryPairs(const Plan& plan, int64_t devices, int stage,
+                                                const Placement& at) {
+  const int64_t per_stage = devices / plan.pp;
+  const int64_t from = per_stage * stage;
+  const int64_t to = per_stage * ((stage + 1) % plan.pp);
+  std::vector<std::vector<int64_t>> pairs;
+  pairs.reserve(static_cast<size_t>(per_stage));
+  for (int64_t i = 0; i < per_stage; ++i) pairs.push_back({at.Map(from + i), at.Map(to + i)});
+  return pairs;
+}
+
 // The stage's expert-parallel groups: ep consecutive data-parallel replicas of each of its data-parallel groups.
 std::vector<std::vector<int64_t>> ExpertGroups(const Plan& plan, const std::vector<std::vector<int64_t>>& dp) {
   std::vector<std::vector<int64_t>> groups;
@@ -58,8 +71,8 @@ std::vector<std::vector<int64_t>> ExpertGroups(const Plan& plan, const std::vect
   return groups;
 }
 
-// Collectives that start together: ring all-reduces (data parallel) or all-to-alls (expert parallel, on the
-// network's direct schedule).
+// Collectives that start together: ring all-reduces (data parallel), all-to-alls (expert parallel, on the
+// network's direct schedule) or point-to-point exchanges (pipeline boundaries).
 struct Traffic {
   std::vector<std::vector<int64_t>> groups;
   CollectiveOp op = CollectiveOp::kAllReduce;
@@ -67,7 +80,8 @@ struct Traffic {
 };
 
 void Add(std::vector<CollectiveRequest>& requests, const Traffic& t) {
-  const Algorithm algorithm = t.op == CollectiveOp::kAllToAll ? Algorithm::kDirect : Algorithm::kRing;
+  const bool direct = t.op == CollectiveOp::kAllToAll || t.op == CollectiveOp::kPointToPoint;
+  const Algorithm algorithm = direct ? Algorithm::kDirect : Algorithm::kRing;
   for (const std::vector<int64_t>& g : t.groups) requests.push_back({t.op, algorithm, Bytes(t.bytes), g});
 }
 
@@ -190,11 +204,14 @@ std::vector<CommChange> FabricChanges(const Scenario& scenario, const Plan& plan
   }
   const Traffic* theirs = neighbour ? &neighbour->reduction : nullptr;
 
-  // Per stage, its reduction and (with expert parallelism) its all-to-alls, and their times alone.
+  // Per stage, its reduction, (with expert parallelism) its all-to-alls and (with pipeline parallelism) the
+  // transfers across the boundary after it, and their times alone. The boundary from the last stage back to the
+  // first carries traffic only under interleaving.
   struct StageTraffic {
-    Traffic reduction, all_to_all;
-    double alone = 0, alone_ep = 0;
+    Traffic reduction, all_to_all, boundary;
+    double alone = 0, alone_ep = 0, alone_pp = 0;
   };
+  const int boundaries = plan.pp > 1 ? (plan.vpp > 1 ? plan.pp : plan.pp - 1) : 0;
   std::vector<StageTraffic> stages(static_cast<size_t>(plan.pp));
   for (int s = 0; s < plan.pp; ++s) {
     StageTraffic& st = stages[static_cast<size_t>(s)];
@@ -205,14 +222,21 @@ std::vector<CommChange> FabricChanges(const Scenario& scenario, const Plan& plan
       st.all_to_all = {ExpertGroups(plan, st.reduction.groups), CollectiveOp::kAllToAll, kProbeBytes};
       st.alone_ep = SlowestOf(net, st.all_to_all, nullptr);
     }
+    if (s < boundaries) {
+      st.boundary = {BoundaryPairs(plan, scenario.cluster.count, s, ours), CollectiveOp::kPointToPoint,
+                     costs.p2p_bytes > 0 ? costs.p2p_bytes : kProbeBytes};
+      st.alone_pp = SlowestOf(net, st.boundary, nullptr);
+    }
   }
   auto ratio = [](double t, double base) { return base > 0 ? t / base : 1.0; };
   // The factors on the network as it is now, against each stage alone on the healthy fabric.
   auto measure = [&](double at_s) {
-    CommChange change{at_s, {}, {}};
-    for (const StageTraffic& st : stages) {
+    CommChange change{at_s, {}, {}, {}};
+    for (int s = 0; s < plan.pp; ++s) {
+      const StageTraffic& st = stages[static_cast<size_t>(s)];
       change.factor.push_back(ratio(SlowestOf(net, st.reduction, theirs), st.alone));
       if (plan.ep > 1) change.ep_factor.push_back(ratio(SlowestOf(net, st.all_to_all, theirs), st.alone_ep));
+      if (s < boundaries) change.pp_factor.push_back(ratio(SlowestOf(net, st.boundary, theirs), st.alone_pp));
     }
     return change;
   };

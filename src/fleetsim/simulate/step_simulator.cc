@@ -172,6 +172,11 @@ class StepRun final : public EventHandler {
   }
   double CommFactor(int s, double start) const { return FactorAt(s, start, &CommChange::factor); }
   double EpFactor(int s, double start) const { return FactorAt(s, start, &CommChange::ep_factor); }
+  // The boundary after stage b carries both directions between b and b + 1 (mod pp).
+  double PpFactor(int from, int to, double start) const {
+    const int boundary = (to == (from + 1) % pp_) ? from : to;
+    return FactorAt(boundary, start, &CommChange::pp_factor);
+  }
 
   // Queues a collective on the stage's communication stream (first come, first served) no earlier than
   // `earliest`, at the fabric's factor when it starts; returns when it ends.
@@ -257,12 +262,14 @@ class StepRun final : public EventHandler {
     engine_.Schedule(SimTime::FromSeconds(Seconds(now + duration.value())), this, Encode(kPassDone, s));
   }
 
-  Seconds TransferTime(int from, int to) const {
+  // A transfer from stage `from` to its neighbour `to` starting at `start`, at the fabric's factor then.
+  Seconds TransferTime(int from, int to, double start) const {
+    Seconds nominal = c_.p2p;
     if (c_.stages_per_site > 0) {
       const int upper = std::max(from, to);
-      if (upper % c_.stages_per_site == 0) return c_.boundary;
+      if (upper % c_.stages_per_site == 0) nominal = c_.boundary;
     }
-    return c_.p2p;
+    return nominal * PpFactor(from, to, start);
   }
 
   void Finish(int s, Stage& st, const Pass& p) {
@@ -273,7 +280,7 @@ class StepRun final : public EventHandler {
     auto deliver = [&](int to_v, bool forward) {
       const int to = to_v % pp_;
       const int chunk = to_v / pp_;
-      const Seconds transfer = to == s ? Seconds(0) : TransferTime(s, to);
+      const Seconds transfer = to == s ? Seconds(0) : TransferTime(s, to, now);
       if (!c_.pp_async && to != s) st.free_at = std::max(st.free_at, now + transfer.value());
       Stage& dst = stages_[static_cast<size_t>(to)];
       auto& ready = forward ? dst.forward_ready : dst.backward_ready;

@@ -27,12 +27,14 @@
 namespace fleetsim {
 
 // From `at_s` on (until a later change), each stage's data-parallel collectives take `factor[stage]` times their
-// nominal time, and the expert-parallel all-to-all inside its passes `ep_factor[stage]` times: a fabric switch
-// failed then, and the flow network routes them around it.
+// nominal time, the expert-parallel all-to-all inside its passes `ep_factor[stage]` times, and the pipeline
+// transfers across the boundary after stage s (to stage s + 1, or to stage 0 from the last) `pp_factor[s]` times:
+// a fabric switch failed then, and the flow network routes them around it.
 struct CommChange {
   double at_s = 0;
   std::vector<double> factor;     // per stage; missing stages: 1
   std::vector<double> ep_factor;  // per stage; empty without expert parallelism
+  std::vector<double> pp_factor;  // per stage boundary; empty without pipeline parallelism
 };
 
 struct StepSimulationOptions {

@@ -129,6 +129,49 @@ TEST(Issue10Fabric, ExpertParallelAllToAllsRouteAroundTheFailure) {
   EXPECT_GT(failed.simulated.step_time.value(), nominal);
 }
 
+TEST(Issue10Fabric, AFailureMidPassSlowsOnlyTheAllToAllsAfterIt) {
+  // The all-to-alls are operations of their own inside each pass (dispatch and combine around every MoE layer's
+  // experts): a failure half-way through the first forward slows the rest of that pass, not its first half.
+  const Scenario s = Scenario::Parse(
+      "name: moe\n"
+      "cluster: {accelerator: h100, count: 512, fabric: roce-400-clos}\n"
+      "model: mixtral-8x7b\n"
+      "training: {seq_len: 4096, global_batch: 512, micro_batch: 1, recompute: none, zero: 1,\n"
+      "           parallelism: {tp: 8, pp: 1, dp: 64, ep: 8}}\n",
+      "moe.yaml");
+  const Plan plan = *FixedPlan(s.training);
+  const PipelineCosts costs = Estimator(s.model, s.cluster, s.training).Pipeline(plan);
+  ASSERT_GT(costs.layer_ep_comm.value(), 0.0);
+  StepSimulationOptions options;
+  options.record_spans = true;
+  auto first_pass = [&](double at_s) {
+    options.comm_changes.clear();
+    if (at_s >= 0) options.comm_changes.push_back({at_s, {}, {4.0}, {}});
+    const StepSimulation step = SimulateStep(costs, plan, options);
+    for (const SimSpan& span : step.spans) {
+      if (span.stream == 0) return span.duration_s;
+    }
+    return 0.0;
+  };
+  const double nominal = first_pass(-1);
+  const double from_start = first_pass(0.0);
+  const double midway = first_pass(nominal / 2);
+  std::printf("first forward: nominal %.3f ms, all-to-alls at 4x from the start %.3f ms, from half-way %.3f ms\n",
+              nominal * 1e3, from_start * 1e3, midway * 1e3);
+  EXPECT_GT(from_start, nominal);
+  EXPECT_GT(midway, nominal);
+  EXPECT_LT(midway, from_start);
+  // The all-to-alls are in the trace, each with its size (tokens x top-k x hidden x 2 bytes).
+  const StepSimulation step = SimulateStep(costs, plan, options);
+  int all_to_alls = 0;
+  for (const SimSpan& span : step.spans) {
+    if (span.stream != 2 || span.op != PassCollective::kExpertParallel) continue;
+    ++all_to_alls;
+    EXPECT_DOUBLE_EQ(span.bytes, 4096.0 * 2 * 4096 * 2);
+  }
+  EXPECT_EQ(all_to_alls, 2 * 2 * 32 * static_cast<int>(costs.micro_batches));  // per pass: 2 per layer, 32 layers
+}
+
 TEST(Issue10Fabric, AFailedLinkBetweenTwoSwitchesIsRoutedAround) {
   // One ToR's uplink to one spine, against that spine failing (every ToR's uplink to it): the rings and the
   // step see the link's loss no more than the switch's.

@@ -186,20 +186,29 @@ TEST(Issue10Simulate, PerfettoTraceHasOneTrackPerStageAndStream) {
   std::set<std::pair<int, int>> tracks;
   std::set<std::pair<int, int>> used;
   int spans = 0;
+  int tp_spans = 0;
   for (const nlohmann::json& e : t.at("traceEvents")) {
     if (e.at("ph") == "M" && e.at("name") == "thread_name")
       tracks.insert({e.at("pid").get<int>(), e.at("tid").get<int>()});
     if (e.at("ph") == "X") {
       used.insert({e.at("pid").get<int>(), e.at("tid").get<int>()});
-      ++spans;
       EXPECT_GE(e.at("dur").get<double>(), 0.0);
+      if (e.at("tid") == 2) {
+        // The tensor-parallel collectives inside the passes, with what they move: a layer's activations.
+        EXPECT_EQ(e.at("args").at("bytes").get<double>(), 1.0 * 8192 * 8192 * 2);
+        ++tp_spans;
+      } else {
+        ++spans;
+      }
     }
   }
-  EXPECT_EQ(tracks.size(), 8u);  // 4 stages x (compute, data-parallel comm)
+  EXPECT_EQ(tracks.size(), 12u);  // 4 stages x (compute, data-parallel comm, collectives inside passes)
   EXPECT_EQ(used, tracks);
   const nlohmann::json out = nlohmann::json::parse(r.out);
   const int micro_batches = 1024 / 128;
   EXPECT_EQ(spans - 4 * 2, 4 * 2 * micro_batches);  // every pass, plus a gather and a reduction per stage
+  // Four per layer and pass (gather and reduce-scatter around attention and MLP), over the 80 layers.
+  EXPECT_EQ(tp_spans, 2 * micro_batches * 80 * 4);
   EXPECT_EQ(out.at("executor"), "simulate");
   EXPECT_EQ(out.at("stages").size(), 4u);
 }

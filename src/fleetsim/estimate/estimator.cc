@@ -288,6 +288,24 @@ PipelineCosts Estimator::Pipeline(const Plan& plan) const {
   const double forward_share = compute > Seconds(0) ? forward / compute : 0.5;
   p.layer_forward = forward + comm * forward_share;
   p.layer_backward = backward + recompute + comm * (1.0 - forward_share);
+  p.layer_compute_forward = forward;
+  p.layer_compute_backward = backward + recompute;
+  p.layer_attention_forward = mix(costs.dense.attention_forward, costs.moe.attention_forward);
+  p.layer_attention_backward = mix(costs.dense.attention_backward, costs.moe.attention_backward);
+  p.layer_tp_forward = p.layer_tp_comm * forward_share;
+  p.layer_cp_forward = p.layer_cp_comm * forward_share;
+  p.layer_ep_forward = p.layer_ep_comm * forward_share;
+  {
+    const double tokens = static_cast<double>(plan.micro_batch) * static_cast<double>(training_.seq_len) / plan.cp;
+    const double a = ActivationBytes(training_.precision);
+    const double kv_local = static_cast<double>(std::max<int64_t>(model_.kv_heads, plan.tp)) *
+                            static_cast<double>(model_.head_dim) / plan.tp;
+    if (plan.tp > 1) p.tp_bytes = tokens * static_cast<double>(model_.hidden) * a;
+    if (plan.cp > 1) p.cp_bytes = 2.0 * tokens * kv_local * a * plan.cp;
+    if (plan.ep > 1 && model_.moe.enabled()) {
+      p.ep_bytes = tokens * static_cast<double>(model_.moe.top_k) * static_cast<double>(model_.hidden) * a;
+    }
+  }
   // The backward's GEMMs compute input gradients and weight gradients in equal parts; attention has no weights.
   p.layer_weight_grad =
       std::max(Seconds(0), backward - mix(costs.dense.attention_backward, costs.moe.attention_backward)) * 0.5;

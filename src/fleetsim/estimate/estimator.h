@@ -33,6 +33,21 @@ struct PipelineCosts {
   Seconds layer_tp_comm;      // the exposed communication inside those passes, forward and backward together
   Seconds layer_cp_comm;
   Seconds layer_ep_comm;
+  // The same split by pass, for the step simulator's operations inside a pass: the forward pass's share of the
+  // exposed communication (the backward has the rest), and the attention kernels' share of each pass's compute.
+  // layer_forward = compute_forward + tp_forward + cp_forward + ep_forward; likewise backward.
+  Seconds layer_compute_forward;
+  Seconds layer_compute_backward;  // recomputation included
+  Seconds layer_attention_forward;
+  Seconds layer_attention_backward;
+  Seconds layer_tp_forward;
+  Seconds layer_cp_forward;
+  Seconds layer_ep_forward;
+  // What one such collective moves per device (for traces): the tensor-parallel all-gather/reduce-scatter (or
+  // all-reduce) of a layer's activations, the context-parallel key/value exchange, one expert all-to-all.
+  double tp_bytes = 0;
+  double cp_bytes = 0;
+  double ep_bytes = 0;
   Seconds head_forward;  // logits and loss of one micro-batch, on the last stage
   Seconds head_backward;
   Seconds p2p;              // one micro-batch's activation (or its gradient) across a stage boundary inside a site

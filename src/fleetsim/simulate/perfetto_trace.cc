@@ -19,6 +19,34 @@ const char* PassName(PassKind k) {
   return "?";
 }
 
+const char* CollectiveName(PassCollective op) {
+  switch (op) {
+    case PassCollective::kTensorParallel:
+      return "TP";
+    case PassCollective::kContextParallel:
+      return "CP";
+    case PassCollective::kExpertParallel:
+      return "EP";
+    case PassCollective::kNone:
+      break;
+  }
+  return "?";
+}
+
+const char* CollectiveLongName(PassCollective op) {
+  switch (op) {
+    case PassCollective::kTensorParallel:
+      return "tensor-parallel gather/scatter of the layer's activations";
+    case PassCollective::kContextParallel:
+      return "context-parallel key/value exchange";
+    case PassCollective::kExpertParallel:
+      return "expert-parallel all-to-all";
+    case PassCollective::kNone:
+      break;
+  }
+  return "?";
+}
+
 // Microseconds, rounded to nanoseconds so that the text is the same on every run and platform.
 double Micros(double seconds) { return std::round(seconds * 1e9) / 1e3; }
 
@@ -27,6 +55,11 @@ double Micros(double seconds) { return std::round(seconds * 1e9) / 1e3; }
 nlohmann::json ChromeTrace(const StepSimulation& sim, const Plan& plan, const PipelineCosts& costs) {
   nlohmann::json events = nlohmann::json::array();
   const int64_t devices_per_stage = static_cast<int64_t>(plan.tp) * plan.cp * plan.dp;
+  // A third track for the stages whose passes hold exposed collectives.
+  std::vector<bool> in_pass(sim.stages.size(), false);
+  for (const SimSpan& span : sim.spans) {
+    if (span.stream == 2) in_pass[static_cast<size_t>(span.stage)] = true;
+  }
   for (size_t s = 0; s < sim.stages.size(); ++s) {
     const int pid = static_cast<int>(s);
     events.push_back({{"ph", "M"},
@@ -42,6 +75,13 @@ nlohmann::json ChromeTrace(const StepSimulation& sim, const Plan& plan, const Pi
                       {"pid", pid},
                       {"tid", 1},
                       {"args", {{"name", "data-parallel comm"}}}});
+    if (in_pass[s]) {
+      events.push_back({{"ph", "M"},
+                        {"name", "thread_name"},
+                        {"pid", pid},
+                        {"tid", 2},
+                        {"args", {{"name", "collectives inside passes (TP, CP, EP)"}}}});
+    }
   }
   const double chunks = plan.vpp > 1 && sim.schedule == PipelineSchedule::kInterleaved ? plan.vpp : 1;
   for (const SimSpan& span : sim.spans) {
@@ -54,6 +94,14 @@ nlohmann::json ChromeTrace(const StepSimulation& sim, const Plan& plan, const Pi
       e["name"] = fmt::format("{}{} c{}", PassName(span.kind), span.micro_batch, span.chunk);
       e["cat"] = "compute";
       e["args"] = {{"micro_batch", span.micro_batch}, {"chunk", span.chunk}};
+    } else if (span.stream == 2) {
+      e["name"] =
+          fmt::format("{} L{} {}{}", CollectiveName(span.op), span.layer, PassName(span.kind), span.micro_batch);
+      e["cat"] = "collective";
+      e["args"] = {{"collective", CollectiveLongName(span.op)},
+                   {"pass", fmt::format("{}{} c{}", PassName(span.kind), span.micro_batch, span.chunk)},
+                   {"layer", span.layer},
+                   {"bytes", span.bytes}};
     } else {
       e["name"] = span.reduce ? fmt::format("gradient reduce c{}", span.chunk)
                               : fmt::format("parameter gather c{}", span.chunk);

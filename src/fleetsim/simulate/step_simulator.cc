@@ -1,6 +1,7 @@
 #include "fleetsim/simulate/step_simulator.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <limits>
 
@@ -131,12 +132,86 @@ class StepRun final : public EventHandler {
     return std::max<int64_t>(1, c_.stage_layers[static_cast<size_t>(s)] / chunks_);
   }
 
-  // What a pass starting at `start` adds to its expert-parallel all-to-alls when the fabric in force makes them
-  // take a factor (half of a layer's all-to-all time is the forward's: dispatch and combine).
-  Seconds FabricExtra(int s, const Pass& p, double start) const {
-    if (p.kind == PassKind::kWeightGrad || c_.layer_ep_comm <= Seconds(0)) return Seconds(0);
+  // Runs pass `p` of stage s from `start`: its layers' operations one after another on the compute stream (the
+  // exposed collectives hold it as their results are needed), in forward order (tensor-parallel gather, key/value
+  // exchange, attention, reduce-scatter; gather, expert dispatch, MLP or experts, combine, reduce-scatter) or in
+  // reverse for the backward, the head after the last layer's forward and before its backward. Each expert
+  // all-to-all takes the fabric's factor in force when it starts. Returns the pass's duration and what the fabric
+  // added to it; records the collectives (stream 2).
+  std::pair<Seconds, Seconds> RunPass(int s, const Pass& p, double start) {
+    const Stage& st = stages_[static_cast<size_t>(s)];
     const double layers = static_cast<double>(c_.stage_layers[static_cast<size_t>(s)]) / chunks_;
-    return c_.layer_ep_comm * (0.5 * layers * (EpFactor(s, start) - 1.0)) * stages_[static_cast<size_t>(s)].slow;
+    const bool head = s == pp_ - 1 && p.chunk == chunks_ - 1;
+    double t = start;
+    double extra = 0;
+    auto compute = [&](Seconds d) { t += d.value() * st.slow; };
+    auto collective = [&](PassCollective op, Seconds nominal, double bytes, int layer) {
+      if (nominal <= Seconds(0)) return;
+      double d = nominal.value() * st.slow;
+      if (op == PassCollective::kExpertParallel) {
+        const double factor = EpFactor(s, t);
+        extra += d * (factor - 1.0);
+        d *= factor;
+      }
+      RecordCollective(s, p, op, layer, bytes, t, d);
+      t += d;
+    };
+    const double whole = std::ceil(layers - 1e-9);
+    if (p.kind == PassKind::kWeightGrad) {
+      compute(c_.layer_weight_grad * layers);
+      return {Seconds(t - start), Seconds(extra)};
+    }
+    const bool forward = p.kind == PassKind::kForward;
+    const Seconds tp = (forward ? c_.layer_tp_forward : c_.layer_tp_comm - c_.layer_tp_forward) / 4.0;
+    const Seconds cp = forward ? c_.layer_cp_forward : c_.layer_cp_comm - c_.layer_cp_forward;
+    const Seconds ep = (forward ? c_.layer_ep_forward : c_.layer_ep_comm - c_.layer_ep_forward) / 2.0;
+    const Seconds attention = forward ? c_.layer_attention_forward : c_.layer_attention_backward;
+    Seconds mlp = (forward ? c_.layer_compute_forward : c_.layer_compute_backward) - attention;
+    if (!forward && zb_) mlp -= c_.layer_weight_grad;  // ZB-H1 defers the weight gradients to their own pass
+    if (!forward && head) compute(c_.head_backward);
+    for (int l = 0; l < static_cast<int>(whole); ++l) {
+      // A stage whose layers do not divide into its chunks runs a fraction of a layer in each.
+      const double w = std::min(1.0, layers - l);
+      const int layer = forward ? l : static_cast<int>(whole) - 1 - l;
+      auto op = [&](PassCollective kind, Seconds d, double bytes) { collective(kind, d * w, bytes, layer); };
+      if (forward) {
+        op(PassCollective::kTensorParallel, tp, c_.tp_bytes);
+        op(PassCollective::kContextParallel, cp, c_.cp_bytes);
+        compute(attention * w);
+        op(PassCollective::kTensorParallel, tp, c_.tp_bytes);
+        op(PassCollective::kTensorParallel, tp, c_.tp_bytes);
+        op(PassCollective::kExpertParallel, ep, c_.ep_bytes);
+        compute(mlp * w);
+        op(PassCollective::kExpertParallel, ep, c_.ep_bytes);
+        op(PassCollective::kTensorParallel, tp, c_.tp_bytes);
+      } else {
+        op(PassCollective::kTensorParallel, tp, c_.tp_bytes);
+        op(PassCollective::kExpertParallel, ep, c_.ep_bytes);
+        compute(mlp * w);
+        op(PassCollective::kExpertParallel, ep, c_.ep_bytes);
+        op(PassCollective::kTensorParallel, tp, c_.tp_bytes);
+        op(PassCollective::kTensorParallel, tp, c_.tp_bytes);
+        compute(attention * w);
+        op(PassCollective::kContextParallel, cp, c_.cp_bytes);
+        op(PassCollective::kTensorParallel, tp, c_.tp_bytes);
+      }
+    }
+    if (forward && head) compute(c_.head_forward);
+    return {Seconds(t - start), Seconds(extra)};
+  }
+
+  void RecordCollective(int s, const Pass& p, PassCollective op, int layer, double bytes, double start,
+                        double duration) {
+    if (!options_.record_spans) return;
+    if (spans_.size() >= options_.max_spans) {
+      truncated_ = true;
+      return;
+    }
+    SimSpan span{s, 2, p.kind, p.micro_batch, p.chunk, false, start, duration};
+    span.op = op;
+    span.layer = layer;
+    span.bytes = bytes;
+    spans_.push_back(span);
   }
 
   // The nominal duration of a pass (the fabric's extra is added where it starts).
@@ -247,8 +322,7 @@ class StepRun final : public EventHandler {
       }
     }
     if (!have) return;
-    const Seconds extra = FabricExtra(s, pass, now);
-    const Seconds duration = Duration(s, pass) + extra;
+    const auto [duration, extra] = RunPass(s, pass, now);
     st.busy = true;
     st.running = pass;
     st.activity.compute_busy += duration;

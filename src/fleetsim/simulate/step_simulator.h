@@ -2,7 +2,10 @@
 // estimator's closed form. Every pipeline stage is one representative device (the tensor-, context- and
 // data-parallel ranks of a stage run the same passes at the same times), with a compute stream that runs the
 // stage's forward and backward passes in its schedule's order (PipelineSchedule) and a communication stream that
-// runs the data-parallel collectives (gradient reduction, ZeRO/FSDP parameter gathers) beside it. A pass starts
+// runs the data-parallel collectives (gradient reduction, ZeRO/FSDP parameter gathers) beside it. A pass is the
+// sequence of its layers' operations: per layer the tensor-parallel collectives around the attention block and
+// the MLP, the context-parallel key/value exchange, the expert all-to-alls around the experts (each the share
+// the stack leaves exposed) and the compute between them. A pass starts
 // when its stream is free and its input has arrived: the previous stage's activation (forward) or the next
 // stage's gradient (backward), after the point-to-point transfer. Pass costs come from the estimator's kernel
 // and communication models (PipelineCosts), so both executors share one physics; what differs is that the
@@ -60,16 +63,24 @@ struct StageActivity {
   Seconds fabric_extra;  // what a degraded fabric added to the all-to-alls inside its passes (in compute_busy)
 };
 
-// One pass or collective, for traces. stream 0: compute, 1: data-parallel communication.
+// What a collective inside a pass is (SimSpan::op).
+enum class PassCollective : int8_t { kNone, kTensorParallel, kContextParallel, kExpertParallel };
+
+// One pass or collective, for traces. stream 0: compute (a whole pass), 1: data-parallel communication, 2: the
+// collectives inside a pass (its exposed tensor-, context- and expert-parallel communication, which the compute
+// stream waits for).
 struct SimSpan {
   int32_t stage = 0;
   int32_t stream = 0;
-  PassKind kind = PassKind::kForward;  // for compute spans
+  PassKind kind = PassKind::kForward;  // for compute spans and the collectives inside them
   int32_t micro_batch = -1;
   int32_t chunk = 0;
   bool reduce = false;  // communication: gradient reduction (true) or parameter gather (false)
   double start_s = 0;
   double duration_s = 0;
+  PassCollective op = PassCollective::kNone;  // stream 2
+  int32_t layer = -1;                         // stream 2: the layer of the pass (0 = its first)
+  double bytes = 0;                           // stream 2: what the collective moves per device
 };
 
 struct StepSimulation {

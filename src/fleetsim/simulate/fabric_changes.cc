@@ -10,6 +10,7 @@
 #include "fleetsim/core/error.h"
 #include "fleetsim/net/network.h"
 #include "fleetsim/planner/estimate_scenario.h"
+#include "fleetsim/simulate/rank_layout.h"
 
 namespace fleetsim {
 namespace {
@@ -32,15 +33,14 @@ struct Placement {
   }
 };
 
-// The data-parallel groups of one stage of a job, ranks laid out pipeline-outermost as the step simulator places
-// them (stage = rank / devices per stage; inside a stage, the replica = rank / (tp x cp)).
+// The data-parallel groups of one stage of a job (one per tensor- and context-parallel position, across the
+// replicas), ranks laid out as the step simulator places them (RankLayout).
 std::vector<std::vector<int64_t>> StageGroups(const Plan& plan, int64_t devices, int stage, const Placement& at) {
-  const int64_t per_stage = devices / plan.pp;
-  const int64_t width = static_cast<int64_t>(plan.tp) * plan.cp;
-  const int64_t first = per_stage * stage;
-  std::vector<std::vector<int64_t>> groups(static_cast<size_t>(width));
-  for (int64_t g = 0; g < width; ++g) {
-    for (int64_t r = 0; r < plan.dp; ++r) groups[static_cast<size_t>(g)].push_back(at.Map(first + g + r * width));
+  const RankLayout layout(plan, devices);
+  std::vector<std::vector<int64_t>> groups(static_cast<size_t>(layout.per_replica));
+  for (int64_t g = 0; g < layout.per_replica; ++g) {
+    for (int64_t r = 0; r < plan.dp; ++r)
+      groups[static_cast<size_t>(g)].push_back(at.Map(layout.Rank(stage, r, g)));
   }
   return groups;
 }
@@ -49,12 +49,12 @@ std::vector<std::vector<int64_t>> StageGroups(const Plan& plan, int64_t devices,
 // of the stage with its counterpart, activations one way and gradients the other at once.
 std::vector<std::vector<int64_t>> BoundaryPairs(const Plan& plan, int64_t devices, int stage,
                                                 const Placement& at) {
-  const int64_t per_stage = devices / plan.pp;
-  const int64_t from = per_stage * stage;
-  const int64_t to = per_stage * ((stage + 1) % plan.pp);
+  const RankLayout layout(plan, devices);
+  const int64_t from = layout.Rank(stage, 0, 0);
+  const int64_t to = layout.Rank((stage + 1) % plan.pp, 0, 0);
   std::vector<std::vector<int64_t>> pairs;
-  pairs.reserve(static_cast<size_t>(per_stage));
-  for (int64_t i = 0; i < per_stage; ++i) pairs.push_back({at.Map(from + i), at.Map(to + i)});
+  pairs.reserve(static_cast<size_t>(layout.per_stage));
+  for (int64_t i = 0; i < layout.per_stage; ++i) pairs.push_back({at.Map(from + i), at.Map(to + i)});
   return pairs;
 }
 

@@ -12,6 +12,7 @@
 #include "fleetsim/planner/estimate_scenario.h"
 #include "fleetsim/reliability/rng.h"
 #include "fleetsim/simulate/fabric_changes.h"
+#include "fleetsim/simulate/rank_layout.h"
 
 namespace fleetsim {
 namespace {
@@ -22,13 +23,11 @@ constexpr double kMaxPasses = 1e7;
 constexpr uint64_t kStepSeedStream = 0x57e95;
 
 // The stage slowdowns of every data-parallel replica that holds a straggler: `count` distinct devices drawn with
-// the seed, ranks laid out pipeline-outermost (stage = rank / devices per stage, replica = the data-parallel
-// index inside the stage). Distinct patterns only, in a stable order.
+// the seed, ranks laid out as RankLayout places them. Distinct patterns only, in a stable order.
 std::vector<std::vector<double>> StragglerPatterns(const StragglerSpec& spec, const Plan& plan, int64_t devices) {
   std::vector<std::vector<double>> patterns;
   if (spec.count <= 0 || spec.slowdown <= 1.0) return patterns;
-  const int64_t per_stage = devices / plan.pp;
-  const int64_t per_replica = std::max<int64_t>(1, static_cast<int64_t>(plan.tp) * plan.cp);
+  const RankLayout layout(plan, devices);
   Rng rng(spec.seed);
   std::set<int64_t> chosen;
   // Drawing distinct devices: at most `count` <= devices draws succeed; bounded retries keep it finite.
@@ -38,10 +37,10 @@ std::vector<std::vector<double>> StragglerPatterns(const StragglerSpec& spec, co
   }
   std::map<int64_t, std::vector<double>> by_replica;
   for (int64_t device : chosen) {
-    const int64_t stage = device / per_stage;
-    const int64_t replica = (device % per_stage) / per_replica;
-    auto [it, fresh] = by_replica.try_emplace(replica, std::vector<double>(static_cast<size_t>(plan.pp), 1.0));
-    it->second[static_cast<size_t>(stage)] = spec.slowdown;  // one slow device slows its whole TP/CP group
+    auto [it, fresh] =
+        by_replica.try_emplace(layout.Replica(device), std::vector<double>(static_cast<size_t>(plan.pp), 1.0));
+    it->second[static_cast<size_t>(layout.Stage(device))] =
+        spec.slowdown;  // one slow device slows its whole TP/CP group
   }
   std::set<std::vector<double>> distinct;
   for (const auto& [replica, pattern] : by_replica) distinct.insert(pattern);

@@ -117,6 +117,7 @@ nlohmann::json StagesJson(const StepSimulation& sim) {
                       {"compute_busy_s", a.compute_busy.value()},
                       {"waiting_s", a.waiting.value()},
                       {"comm_busy_s", a.comm_busy.value()},
+                      {"nic_contention_s", a.nic_contention.value()},
                       {"end_s", a.end.value()}});
   }
   return stages;

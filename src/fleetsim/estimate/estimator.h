@@ -48,6 +48,12 @@ struct PipelineCosts {
   double tp_bytes = 0;
   double cp_bytes = 0;
   double ep_bytes = 0;
+  // Which traffic leaves the scale-up domain through the devices' NICs (the scale-out fabric), where it shares
+  // them: the data-parallel collectives, the pipeline transfers, the expert all-to-alls, the context exchange.
+  bool dp_on_nic = false;
+  bool pp_on_nic = false;
+  bool ep_on_nic = false;
+  bool cp_on_nic = false;
   Seconds head_forward;  // logits and loss of one micro-batch, on the last stage
   Seconds head_backward;
   Seconds p2p;              // one micro-batch's activation (or its gradient) across a stage boundary inside a site
@@ -111,6 +117,11 @@ class Estimator {
   // The collectives one data-parallel pass over a stage's parameters is issued as: one per layer when the
   // parameters are sharded per layer (ZeRO-3 gathers; ZeRO-2/3 reduce-scatters of every micro-batch), else one.
   int64_t DataParallelPieces(const Plan& plan, bool per_layer) const;
+  // Which of a plan's traffic leaves the scale-up domain through the devices' NICs (PipelineCosts::dp_on_nic ...).
+  struct NicUse {
+    bool dp = false, pp = false, ep = false, cp = false;
+  };
+  NicUse NicTraffic(const Plan& plan) const;
   // Bytes of one micro-batch's activation across a stage boundary, per device.
   double StageTransferBytes(const Plan& plan) const;
   // One micro-batch's activation across a stage boundary: inside a site, and across the slowest boundary.

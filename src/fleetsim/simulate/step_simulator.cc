@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <deque>
 #include <limits>
 
@@ -48,10 +49,11 @@ class StepRun final : public EventHandler {
       Stage& st = stages_[static_cast<size_t>(s)];
       if (c_.gather_every_micro_batch) {
         st.next_gather_done = Communicate(s, 0.0, Gather(), false, 0);
+        st.next_gather_op = st.dp_ops.size() - 1;
         continue;
       }
       for (int ch = 0; ch < chunks_; ++ch) {
-        st.gather_done[static_cast<size_t>(ch)] = Communicate(s, 0.0, Gather(), false, ch);
+        st.gather_done[static_cast<size_t>(ch)] = Communicate(s, 0.0, Gather(), false, ch, ch);
       }
     }
   }
@@ -104,6 +106,17 @@ class StepRun final : public EventHandler {
   static constexpr int64_t kProgressEvery = 4096;
   static constexpr uint64_t kWake = 2;
 
+  // A data-parallel collective on a stage's communication stream: when it may start, when it starts and ends as
+  // scheduled now (a transfer sharing the NIC pushes it, and those queued behind it, later), and what waits for
+  // its end.
+  struct DpOp {
+    double earliest = 0;
+    double start = 0;
+    double end = 0;
+    int gather_chunk = -1;   // a chunk's parameter gather: gather_done[chunk] is its end
+    size_t span = SIZE_MAX;  // its span, when recorded
+  };
+
   struct Stage {
     std::vector<Pass> order;  // F and B passes in issue order
     size_t next = 0;
@@ -119,7 +132,10 @@ class StepRun final : public EventHandler {
     double free_at = 0;  // a blocking send may hold the stream after a pass
     double compute_end = 0;
     double comm_free = 0;
-    double next_gather_done = 0;  // ZeRO-3: the gather for the next pass
+    double next_gather_done = 0;       // ZeRO-3: the gather for the next pass
+    std::vector<DpOp> dp_ops;          // its data-parallel collectives, in queue order
+    size_t dp_live = 0;                // the first of them that may not have ended yet
+    size_t next_gather_op = SIZE_MAX;  // ZeRO-3: the op whose end next_gather_done is
     StageActivity activity;
   };
 
@@ -139,20 +155,23 @@ class StepRun final : public EventHandler {
   // all-to-all takes the fabric's factor in force when it starts. Returns the pass's duration and what the fabric
   // added to it; records the collectives (stream 2).
   std::pair<Seconds, Seconds> RunPass(int s, const Pass& p, double start) {
-    const Stage& st = stages_[static_cast<size_t>(s)];
+    const double slow = stages_[static_cast<size_t>(s)].slow;
     const double layers = static_cast<double>(c_.stage_layers[static_cast<size_t>(s)]) / chunks_;
     const bool head = s == pp_ - 1 && p.chunk == chunks_ - 1;
     double t = start;
     double extra = 0;
-    auto compute = [&](Seconds d) { t += d.value() * st.slow; };
+    auto compute = [&](Seconds d) { t += d.value() * slow; };
     auto collective = [&](PassCollective op, Seconds nominal, double bytes, int layer) {
       if (nominal <= Seconds(0)) return;
-      double d = nominal.value() * st.slow;
+      double d = nominal.value() * slow;
       if (op == PassCollective::kExpertParallel) {
         const double factor = EpFactor(s, t);
         extra += d * (factor - 1.0);
         d *= factor;
       }
+      const bool on_nic = (op == PassCollective::kExpertParallel && c_.ep_on_nic) ||
+                          (op == PassCollective::kContextParallel && c_.cp_on_nic);
+      if (on_nic && c_.dp_on_nic) d = ShareNic(s, t, d);
       RecordCollective(s, p, op, layer, bytes, t, d);
       t += d;
     };
@@ -254,24 +273,81 @@ class StepRun final : public EventHandler {
   }
 
   // Queues a collective on the stage's communication stream (first come, first served) no earlier than
-  // `earliest`, at the fabric's factor when it starts; returns when it ends.
-  double Communicate(int s, double earliest, Seconds nominal, bool reduce, int chunk) {
+  // `earliest`, at the fabric's factor when it starts; returns when it ends. `gather_chunk`: the chunk whose
+  // gather_done it sets (the caller stores the return value; a later delay updates it).
+  double Communicate(int s, double earliest, Seconds nominal, bool reduce, int chunk, int gather_chunk = -1) {
     Stage& st = stages_[static_cast<size_t>(s)];
     const double start = std::max(earliest, st.comm_free);
     const Seconds duration = nominal * CommFactor(s, start);
     st.comm_free = start + duration.value();
     st.activity.comm_busy += duration;
-    Record(s, 1, {PassKind::kForward, -1, chunk}, reduce, start, duration.value());
+    st.dp_ops.push_back({earliest, start, st.comm_free, gather_chunk,
+                         Record(s, 1, {PassKind::kForward, -1, chunk}, reduce, start, duration.value())});
     return st.comm_free;
   }
 
-  void Record(int s, int stream, const Pass& p, bool reduce, double start, double duration) {
-    if (!options_.record_spans) return;
+  // Pushes stage s's data-parallel collective `i` `delay` seconds later in its end, and those queued behind it
+  // as far as they were waiting for it; updates what waits for their ends.
+  void DelayCollective(int s, size_t i, double delay) {
+    Stage& st = stages_[static_cast<size_t>(s)];
+    st.activity.comm_busy += Seconds(delay);
+    st.dp_ops[i].end += delay;
+    for (size_t j = i; j < st.dp_ops.size(); ++j) {
+      DpOp& op = st.dp_ops[j];
+      if (j > i) {
+        const double start = std::max(op.earliest, st.dp_ops[j - 1].end);
+        if (start <= op.start) break;  // it was not waiting for the one before
+        op.end += start - op.start;
+        op.start = start;
+      }
+      if (op.gather_chunk >= 0) st.gather_done[static_cast<size_t>(op.gather_chunk)] = op.end;
+      if (j == st.next_gather_op) st.next_gather_done = op.end;
+      if (op.span != SIZE_MAX) {
+        spans_[op.span].start_s = op.start;
+        spans_[op.span].duration_s = op.end - op.start;
+      }
+    }
+    st.comm_free = std::max(st.comm_free, st.dp_ops.back().end);
+  }
+
+  // A transfer of `work` seconds (at the full rate of the link) from `start` through stage s's NIC, which the
+  // stage's data-parallel collectives use too. While one of them runs the two share the NIC half and half: the
+  // transfer takes longer, and every second of work it does then pushes the collective's end (and the ones
+  // queued behind it) a second later. Returns the transfer's duration. A collective queued after the transfer
+  // was timed does not slow it.
+  double ShareNic(int s, double start, double work) {
+    Stage& st = stages_[static_cast<size_t>(s)];
+    const double now = Now();
+    while (st.dp_live < st.dp_ops.size() && st.dp_ops[st.dp_live].end <= now) ++st.dp_live;
+    double t = start;
+    double left = work;
+    for (size_t i = st.dp_live; i < st.dp_ops.size() && left > 0; ++i) {
+      const DpOp& op = st.dp_ops[i];
+      if (op.end <= t) continue;
+      if (op.start > t) {
+        const double gap = op.start - t;
+        if (gap >= left) break;
+        t = op.start;
+        left -= gap;
+      }
+      const double shared = std::min(left, op.end - t);
+      t += 2.0 * shared;
+      left -= shared;
+      DelayCollective(s, i, shared);
+    }
+    const double duration = t + left - start;
+    st.activity.nic_contention += Seconds(duration - work);
+    return duration;
+  }
+
+  size_t Record(int s, int stream, const Pass& p, bool reduce, double start, double duration) {
+    if (!options_.record_spans) return SIZE_MAX;
     if (spans_.size() >= options_.max_spans) {
       truncated_ = true;
-      return;
+      return SIZE_MAX;
     }
     spans_.push_back({s, stream, p.kind, p.micro_batch, p.chunk, reduce, start, duration});
+    return spans_.size() - 1;
   }
 
   // When `p` may start on stage s: its input, and the parameters it needs.
@@ -331,6 +407,7 @@ class StepRun final : public EventHandler {
         st.next < st.order.size()) {
       // FSDP prefetches the next pass's parameters while this one runs (the last pass has none to fetch).
       st.next_gather_done = Communicate(s, now, Gather(), false, st.order[st.next].chunk);
+      st.next_gather_op = st.dp_ops.size() - 1;
     }
     Record(s, 0, pass, false, now, duration.value());
     engine_.Schedule(SimTime::FromSeconds(Seconds(now + duration.value())), this, Encode(kPassDone, s));
@@ -354,7 +431,12 @@ class StepRun final : public EventHandler {
     auto deliver = [&](int to_v, bool forward) {
       const int to = to_v % pp_;
       const int chunk = to_v / pp_;
-      const Seconds transfer = to == s ? Seconds(0) : TransferTime(s, to, now);
+      Seconds transfer = to == s ? Seconds(0) : TransferTime(s, to, now);
+      if (to != s && c_.pp_on_nic && c_.dp_on_nic) {
+        // The activation leaves through the sender's NIC and arrives through the receiver's.
+        const double work = transfer.value();
+        transfer = Seconds(std::max(ShareNic(s, now, work), ShareNic(to, now, work)));
+      }
       if (!c_.pp_async && to != s) st.free_at = std::max(st.free_at, now + transfer.value());
       Stage& dst = stages_[static_cast<size_t>(to)];
       auto& ready = forward ? dst.forward_ready : dst.backward_ready;

@@ -61,6 +61,9 @@ struct StageActivity {
   Seconds end;           // its last pass or collective ended
   Seconds waiting;       // compute stream idle before compute_end: waiting for inputs (bubbles, slower stages)
   Seconds fabric_extra;  // what a degraded fabric added to the all-to-alls inside its passes (in compute_busy)
+  // What sharing its NIC with its own data-parallel collectives added to its pipeline transfers and to the
+  // expert all-to-alls and key/value exchanges inside its passes that leave the scale-up domain.
+  Seconds nic_contention;
 };
 
 // What a collective inside a pass is (SimSpan::op).

@@ -67,6 +67,7 @@ ChakraExport WriteChakraTraces(const std::string& dir, const Scenario& scenario,
   const int pp = plan.pp;
   const int chunks = step.schedule == PipelineSchedule::kInterleaved ? std::max(1, plan.vpp) : 1;
   const int m = static_cast<int>(sim.costs.micro_batches);
+  const int buckets = ReductionBuckets(sim.costs, pp, chunks);  // a chunk's gradient reduction, in buckets
   const double tokens =
       static_cast<double>(plan.micro_batch) * static_cast<double>(scenario.training.seq_len) / plan.cp;
   const auto activation =
@@ -149,7 +150,7 @@ ChakraExport WriteChakraTraces(const std::string& dir, const Scenario& scenario,
         fmt::format("{} chunk{}", span.reduce ? "gradient reduction" : "parameter gather", span.chunk));
     coll.node.set_type(pb::COMM_COLL_NODE);
     const int64_t type = !span.reduce ? pb::ALL_GATHER : plan.zero == 0 ? pb::ALL_REDUCE : pb::REDUCE_SCATTER;
-    const double bytes = (span.reduce ? sim.costs.dp_reduce_bytes : sim.costs.dp_gather_bytes) / chunks;
+    const double bytes = (span.reduce ? sim.costs.dp_reduce_bytes / buckets : sim.costs.dp_gather_bytes) / chunks;
     Attr(coll.node, "comm_type", type);
     Attr(coll.node, "comm_size", static_cast<int64_t>(std::llround(bytes)));
     Attr(coll.node, "pg_name", std::string("data_parallel"));

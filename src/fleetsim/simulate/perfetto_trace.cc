@@ -83,7 +83,8 @@ nlohmann::json ChromeTrace(const StepSimulation& sim, const Plan& plan, const Pi
                         {"args", {{"name", "collectives inside passes (TP, CP, EP)"}}}});
     }
   }
-  const double chunks = plan.vpp > 1 && sim.schedule == PipelineSchedule::kInterleaved ? plan.vpp : 1;
+  const int chunks = plan.vpp > 1 && sim.schedule == PipelineSchedule::kInterleaved ? plan.vpp : 1;
+  const int buckets = ReductionBuckets(costs, plan.pp, chunks);
   for (const SimSpan& span : sim.spans) {
     nlohmann::json e{{"ph", "X"},
                      {"pid", span.stage},
@@ -108,7 +109,7 @@ nlohmann::json ChromeTrace(const StepSimulation& sim, const Plan& plan, const Pi
       e["cat"] = "collective";
       e["args"] = {{"chunk", span.chunk},
                    {"collective", span.reduce ? (plan.zero == 0 ? "all-reduce" : "reduce-scatter") : "all-gather"},
-                   {"bytes", (span.reduce ? costs.dp_reduce_bytes : costs.dp_gather_bytes) / chunks},
+                   {"bytes", (span.reduce ? costs.dp_reduce_bytes / buckets : costs.dp_gather_bytes) / chunks},
                    {"ranks", costs.dp_ranks}};
     }
     events.push_back(std::move(e));

@@ -25,6 +25,7 @@ class StepRun final : public EventHandler {
         chunks_(options.schedule == PipelineSchedule::kInterleaved ? std::max(1, plan.vpp) : 1),
         m_(static_cast<int>(costs.micro_batches)),
         zb_(options.schedule == PipelineSchedule::kZbH1),
+        buckets_(ReductionBuckets(costs, plan.pp, chunks_)),
         stages_(static_cast<size_t>(pp_)),
         progress_(options.progress) {
     for (int s = 0; s < pp_; ++s) {
@@ -126,6 +127,7 @@ class StepRun final : public EventHandler {
     std::vector<double> gather_done;  // by chunk: the parameters are gathered
     std::vector<int> pending_grads;   // by chunk: micro-batches whose gradients are not complete yet
     std::vector<std::pair<double, int>> deferred_reductions;  // (earliest start, chunk) without dp_overlap
+    std::vector<double> layer_done;  // the pass that ran last: when each of its layers' gradients were done
     double slow = 1.0;
     bool busy = false;
     Pass running;
@@ -143,7 +145,8 @@ class StepRun final : public EventHandler {
   size_t Slot(int mb, int chunk) const { return static_cast<size_t>(mb) * static_cast<size_t>(chunks_) + chunk; }
   double Now() const { return engine_.now().ToSeconds().value(); }
   Seconds Gather() const { return c_.dp_gather / static_cast<double>(chunks_); }
-  Seconds Reduce() const { return c_.dp_reduce / static_cast<double>(chunks_); }
+  // One bucket of a chunk's gradient reduction.
+  Seconds Reduce() const { return c_.dp_reduce / static_cast<double>(chunks_ * buckets_); }
   int64_t ChunkLayers(int s) const {
     return std::max<int64_t>(1, c_.stage_layers[static_cast<size_t>(s)] / chunks_);
   }
@@ -176,8 +179,13 @@ class StepRun final : public EventHandler {
       t += d;
     };
     const double whole = std::ceil(layers - 1e-9);
+    std::vector<double>& done = stages_[static_cast<size_t>(s)].layer_done;
+    done.clear();
     if (p.kind == PassKind::kWeightGrad) {
-      compute(c_.layer_weight_grad * layers);
+      for (int l = 0; l < static_cast<int>(whole); ++l) {
+        compute(c_.layer_weight_grad * std::min(1.0, layers - l));
+        done.push_back(t);
+      }
       return {Seconds(t - start), Seconds(extra)};
     }
     const bool forward = p.kind == PassKind::kForward;
@@ -213,6 +221,7 @@ class StepRun final : public EventHandler {
         compute(attention * w);
         op(PassCollective::kContextParallel, cp, c_.cp_bytes);
         op(PassCollective::kTensorParallel, tp, c_.tp_bytes);
+        done.push_back(t);
       }
     }
     if (forward && head) compute(c_.head_forward);
@@ -466,20 +475,21 @@ class StepRun final : public EventHandler {
   }
 
   // A micro-batch's gradients of one chunk are complete: reduce them now (ZeRO-2/3 with sharded accumulation),
-  // or once every micro-batch's are, layer by layer from the start of the last backward's final layer.
+  // or once every micro-batch's are, in buckets, each as soon as the pass had finished its layers' gradients.
   void GradientsDone(int s, Stage& st, const Pass& p, double now) {
     if (c_.dp_reduce <= Seconds(0)) return;
-    const double layers = static_cast<double>(ChunkLayers(s));
-    const double earliest = now - Duration(s, p).value() * (layers - 1.0) / layers;
-    if (c_.reduce_every_micro_batch) {
-      Communicate(s, earliest, Reduce(), true, p.chunk);
-      return;
-    }
-    if (--st.pending_grads[static_cast<size_t>(p.chunk)] > 0) return;
-    if (c_.dp_overlap) {
-      Communicate(s, earliest, Reduce(), true, p.chunk);
-    } else {
-      st.deferred_reductions.push_back({earliest, p.chunk});
+    if (!c_.reduce_every_micro_batch && --st.pending_grads[static_cast<size_t>(p.chunk)] > 0) return;
+    const size_t layers = st.layer_done.size();
+    for (int b = 0; b < buckets_; ++b) {
+      // Bucket b holds the layers up to the (b + 1)/buckets share of the pass's, in the order they finished.
+      const size_t last = std::min(
+          layers - 1, static_cast<size_t>(std::ceil(static_cast<double>((b + 1) * layers) / buckets_ - 1e-9)) - 1);
+      const double earliest = layers > 0 ? st.layer_done[last] : now;
+      if (c_.reduce_every_micro_batch || c_.dp_overlap) {
+        Communicate(s, earliest, Reduce(), true, p.chunk);
+      } else {
+        st.deferred_reductions.push_back({earliest, p.chunk});
+      }
     }
   }
 
@@ -498,6 +508,7 @@ class StepRun final : public EventHandler {
   const int chunks_;
   const int m_;
   const bool zb_;
+  const int buckets_;  // a chunk's gradient reduction is issued in this many buckets
   std::vector<Stage> stages_;
   Engine engine_;
   std::function<void(int64_t, int64_t)> progress_;
@@ -508,6 +519,13 @@ class StepRun final : public EventHandler {
 };
 
 }  // namespace
+
+int ReductionBuckets(const PipelineCosts& costs, int pp, int chunks) {
+  int64_t layers = 0;
+  for (int64_t l : costs.stage_layers) layers += l;
+  const double per_chunk = static_cast<double>(layers) / static_cast<double>(std::max(1, pp * chunks));
+  return std::max(1, static_cast<int>(std::ceil(per_chunk - 1e-9)));
+}
 
 StepSimulation SimulateStep(const PipelineCosts& costs, const Plan& plan, const StepSimulationOptions& options) {
   StepRun run(costs, plan, options);

@@ -98,6 +98,10 @@ struct StepSimulation {
   uint64_t events = 0;
 };
 
+// The buckets one chunk's gradient reduction is issued in: one per layer of an average stage's chunk (every stage
+// the same count, so that the stages' collectives pair up in an export), each as its layers' gradients are done.
+int ReductionBuckets(const PipelineCosts& costs, int pp, int chunks);
+
 // Simulates one step of `plan` with the given costs. Deterministic.
 StepSimulation SimulateStep(const PipelineCosts& costs, const Plan& plan, const StepSimulationOptions& options);
 

@@ -202,12 +202,12 @@ TEST(Issue10Simulate, PerfettoTraceHasOneTrackPerStageAndStream) {
       }
     }
   }
-  EXPECT_EQ(tracks.size(), 12u);  // 4 stages x (compute, data-parallel comm, collectives inside passes)
+  EXPECT_EQ(tracks.size(), 16u);  // 4 stages x (compute, data-parallel comm, collectives inside passes, optimizer)
   EXPECT_EQ(used, tracks);
   const nlohmann::json out = nlohmann::json::parse(r.out);
   const int micro_batches = 1024 / 128;
-  // Every pass, plus per stage a gather and a reduction in one bucket per layer (20).
-  EXPECT_EQ(spans, 4 * 2 * micro_batches + 4 * (1 + 20));
+  // Every pass, plus per stage a gather, a reduction in one bucket per layer (20) and the optimizer step.
+  EXPECT_EQ(spans, 4 * 2 * micro_batches + 4 * (1 + 20 + 1));
   // Four per layer and pass (gather and reduce-scatter around attention and MLP), over the 80 layers.
   EXPECT_EQ(tp_spans, 2 * micro_batches * 80 * 4);
   EXPECT_EQ(out.at("executor"), "simulate");

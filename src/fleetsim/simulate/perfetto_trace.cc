@@ -57,8 +57,10 @@ nlohmann::json ChromeTrace(const StepSimulation& sim, const Plan& plan, const Pi
   const int64_t devices_per_stage = static_cast<int64_t>(plan.tp) * plan.cp * plan.dp;
   // A third track for the stages whose passes hold exposed collectives.
   std::vector<bool> in_pass(sim.stages.size(), false);
+  std::vector<bool> optimizer(sim.stages.size(), false);
   for (const SimSpan& span : sim.spans) {
     if (span.stream == 2) in_pass[static_cast<size_t>(span.stage)] = true;
+    if (span.stream == 3) optimizer[static_cast<size_t>(span.stage)] = true;
   }
   for (size_t s = 0; s < sim.stages.size(); ++s) {
     const int pid = static_cast<int>(s);
@@ -82,6 +84,10 @@ nlohmann::json ChromeTrace(const StepSimulation& sim, const Plan& plan, const Pi
                         {"tid", 2},
                         {"args", {{"name", "collectives inside passes (TP, CP, EP)"}}}});
     }
+    if (optimizer[s]) {
+      events.push_back(
+          {{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", 3}, {"args", {{"name", "optimizer"}}}});
+    }
   }
   const int chunks = plan.vpp > 1 && sim.schedule == PipelineSchedule::kInterleaved ? plan.vpp : 1;
   const int buckets = ReductionBuckets(costs, plan.pp, chunks);
@@ -95,6 +101,9 @@ nlohmann::json ChromeTrace(const StepSimulation& sim, const Plan& plan, const Pi
       e["name"] = fmt::format("{}{} c{}", PassName(span.kind), span.micro_batch, span.chunk);
       e["cat"] = "compute";
       e["args"] = {{"micro_batch", span.micro_batch}, {"chunk", span.chunk}};
+    } else if (span.stream == 3) {
+      e["name"] = "optimizer step";
+      e["cat"] = "compute";
     } else if (span.stream == 2) {
       e["name"] =
           fmt::format("{} L{} {}{}", CollectiveName(span.op), span.layer, PassName(span.kind), span.micro_batch);

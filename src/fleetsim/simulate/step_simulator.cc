@@ -84,6 +84,11 @@ class StepRun final : public EventHandler {
       out.stages.push_back(st.activity);
     }
     out.optimizer = c_.optimizer;
+    // Each stage updates its parameters once its own gradients are reduced (stream 3, for traces).
+    for (int s = 0; s < pp_ && c_.optimizer > Seconds(0); ++s) {
+      Record(s, 3, {PassKind::kForward, -1, 0}, false, out.stages[static_cast<size_t>(s)].end.value(),
+             c_.optimizer.value());
+    }
     out.sync_wait = Seconds(busiest * c_.sync_jitter);
     out.step_time = Seconds(end) + out.optimizer + out.sync_wait;
     out.spans = std::move(spans_);

@@ -71,7 +71,7 @@ enum class PassCollective : int8_t { kNone, kTensorParallel, kContextParallel, k
 
 // One pass or collective, for traces. stream 0: compute (a whole pass), 1: data-parallel communication, 2: the
 // collectives inside a pass (its exposed tensor-, context- and expert-parallel communication, which the compute
-// stream waits for).
+// stream waits for), 3: the optimizer step.
 struct SimSpan {
   int32_t stage = 0;
   int32_t stream = 0;

@@ -19,32 +19,24 @@ const char* PassName(PassKind k) {
   return "?";
 }
 
-const char* CollectiveName(PassCollective op) {
-  switch (op) {
-    case PassCollective::kTensorParallel:
-      return "TP";
-    case PassCollective::kContextParallel:
-      return "CP";
-    case PassCollective::kExpertParallel:
-      return "EP";
-    case PassCollective::kNone:
-      break;
-  }
-  return "?";
-}
+// A collective inside a pass: its short name (span titles) and what it is (span arguments).
+struct CollectiveNames {
+  const char* short_name;
+  const char* what;
+};
 
-const char* CollectiveLongName(PassCollective op) {
+CollectiveNames NamesOf(PassCollective op) {
   switch (op) {
     case PassCollective::kTensorParallel:
-      return "tensor-parallel gather/scatter of the layer's activations";
+      return {"TP", "tensor-parallel gather/scatter of the layer's activations"};
     case PassCollective::kContextParallel:
-      return "context-parallel key/value exchange";
+      return {"CP", "context-parallel key/value exchange"};
     case PassCollective::kExpertParallel:
-      return "expert-parallel all-to-all";
+      return {"EP", "expert-parallel all-to-all"};
     case PassCollective::kNone:
       break;
   }
-  return "?";
+  return {"?", "?"};
 }
 
 // Microseconds, rounded to nanoseconds so that the text is the same on every run and platform.
@@ -105,10 +97,10 @@ nlohmann::json ChromeTrace(const StepSimulation& sim, const Plan& plan, const Pi
       e["name"] = "optimizer step";
       e["cat"] = "compute";
     } else if (span.stream == 2) {
-      e["name"] =
-          fmt::format("{} L{} {}{}", CollectiveName(span.op), span.layer, PassName(span.kind), span.micro_batch);
+      const CollectiveNames names = NamesOf(span.op);
+      e["name"] = fmt::format("{} L{} {}{}", names.short_name, span.layer, PassName(span.kind), span.micro_batch);
       e["cat"] = "collective";
-      e["args"] = {{"collective", CollectiveLongName(span.op)},
+      e["args"] = {{"collective", names.what},
                    {"pass", fmt::format("{}{} c{}", PassName(span.kind), span.micro_batch, span.chunk)},
                    {"layer", span.layer},
                    {"bytes", span.bytes}};

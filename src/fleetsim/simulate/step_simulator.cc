@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <deque>
+#include <iterator>
 #include <limits>
 
 #include "fleetsim/core/error.h"
@@ -13,6 +14,15 @@ namespace fleetsim {
 namespace {
 
 constexpr double kNever = std::numeric_limits<double>::infinity();
+
+// One layer's operations in forward order (the backward runs them in reverse): the tensor-parallel gather before
+// the attention block, the context-parallel key/value exchange, the attention kernels, the reduce-scatter after
+// the block; the gather before the MLP, the expert dispatch, the MLP or experts, the combine, the reduce-scatter.
+enum class LayerStep { kTensorParallel, kContextParallel, kAttention, kExpertParallel, kMlp };
+constexpr LayerStep kLayerSteps[] = {
+    LayerStep::kTensorParallel, LayerStep::kContextParallel, LayerStep::kAttention, LayerStep::kTensorParallel,
+    LayerStep::kTensorParallel, LayerStep::kExpertParallel,  LayerStep::kMlp,       LayerStep::kExpertParallel,
+    LayerStep::kTensorParallel};
 
 // The run of one step: the stages' state and the event handler that moves it. Events carry the stage in the low
 // 32 bits and what happened in the high ones: a pass ended, or a stage was woken to look for work again.
@@ -205,29 +215,26 @@ class StepRun final : public EventHandler {
       // A stage whose layers do not divide into its chunks runs a fraction of a layer in each.
       const double w = std::min(1.0, layers - l);
       const int layer = forward ? l : static_cast<int>(whole) - 1 - l;
-      auto op = [&](PassCollective kind, Seconds d, double bytes) { collective(kind, d * w, bytes, layer); };
-      if (forward) {
-        op(PassCollective::kTensorParallel, tp, c_.tp_bytes);
-        op(PassCollective::kContextParallel, cp, c_.cp_bytes);
-        compute(attention * w);
-        op(PassCollective::kTensorParallel, tp, c_.tp_bytes);
-        op(PassCollective::kTensorParallel, tp, c_.tp_bytes);
-        op(PassCollective::kExpertParallel, ep, c_.ep_bytes);
-        compute(mlp * w);
-        op(PassCollective::kExpertParallel, ep, c_.ep_bytes);
-        op(PassCollective::kTensorParallel, tp, c_.tp_bytes);
-      } else {
-        op(PassCollective::kTensorParallel, tp, c_.tp_bytes);
-        op(PassCollective::kExpertParallel, ep, c_.ep_bytes);
-        compute(mlp * w);
-        op(PassCollective::kExpertParallel, ep, c_.ep_bytes);
-        op(PassCollective::kTensorParallel, tp, c_.tp_bytes);
-        op(PassCollective::kTensorParallel, tp, c_.tp_bytes);
-        compute(attention * w);
-        op(PassCollective::kContextParallel, cp, c_.cp_bytes);
-        op(PassCollective::kTensorParallel, tp, c_.tp_bytes);
-        done.push_back(t);
+      for (size_t k = 0; k < std::size(kLayerSteps); ++k) {
+        switch (kLayerSteps[forward ? k : std::size(kLayerSteps) - 1 - k]) {
+          case LayerStep::kTensorParallel:
+            collective(PassCollective::kTensorParallel, tp * w, c_.tp_bytes, layer);
+            break;
+          case LayerStep::kContextParallel:
+            collective(PassCollective::kContextParallel, cp * w, c_.cp_bytes, layer);
+            break;
+          case LayerStep::kExpertParallel:
+            collective(PassCollective::kExpertParallel, ep * w, c_.ep_bytes, layer);
+            break;
+          case LayerStep::kAttention:
+            compute(attention * w);
+            break;
+          case LayerStep::kMlp:
+            compute(mlp * w);
+            break;
+        }
       }
+      if (!forward) done.push_back(t);
     }
     if (forward && head) compute(c_.head_forward);
     return {Seconds(t - start), Seconds(extra)};

@@ -242,16 +242,11 @@ class StepRun final : public EventHandler {
 
   void RecordCollective(int s, const Pass& p, PassCollective op, int layer, double bytes, double start,
                         double duration) {
-    if (!options_.record_spans) return;
-    if (spans_.size() >= options_.max_spans) {
-      truncated_ = true;
-      return;
-    }
-    SimSpan span{s, 2, p.kind, p.micro_batch, p.chunk, false, start, duration};
-    span.op = op;
-    span.layer = layer;
-    span.bytes = bytes;
-    spans_.push_back(span);
+    const size_t i = Record(s, 2, p, false, start, duration);
+    if (i == SIZE_MAX) return;
+    spans_[i].op = op;
+    spans_[i].layer = layer;
+    spans_[i].bytes = bytes;
   }
 
   // The nominal duration of a pass (the fabric's extra is added where it starts).

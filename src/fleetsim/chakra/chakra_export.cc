@@ -153,14 +153,19 @@ ChakraExport WriteChakraTraces(const std::string& dir, const Scenario& scenario,
     const double bytes = (span.reduce ? sim.costs.dp_reduce_bytes / buckets : sim.costs.dp_gather_bytes) / chunks;
     Attr(coll.node, "comm_type", type);
     Attr(coll.node, "comm_size", static_cast<int64_t>(std::llround(bytes)));
-    Attr(coll.node, "pg_name", std::string("data_parallel"));
+    // The stage's own data-parallel group (its replicas): no other stage's file takes part.
+    Attr(coll.node, "pg_name", fmt::format("data_parallel.stage{}", span.stage));
     std::optional<size_t> producer, consumer;
     for (size_t i = 0; i < ops.size(); ++i) {
       if (ops[i].node.type() != pb::COMP_NODE) continue;
       const double end = ops[i].at + static_cast<double>(ops[i].node.duration_micros()) * 1e-6;
       if (end <= span.start_s + 1e-9 && (!producer || ops[i].at >= ops[*producer].at)) producer = i;
-      if (ops[i].at >= span.start_s + span.duration_s - 1e-9 && (!consumer || ops[i].at < ops[*consumer].at))
-        consumer = i;
+      // The pass that waits for a gather: under ZeRO-3 the one it was prefetched for (the next to start; it may
+      // start before the gather ends, all but its last layer's share being there), else the first to start after
+      // it ends.
+      const double needed_after =
+          sim.costs.gather_every_micro_batch ? span.start_s + 1e-9 : span.start_s + span.duration_s - 1e-9;
+      if (ops[i].at >= needed_after && (!consumer || ops[i].at < ops[*consumer].at)) consumer = i;
     }
     if (span.reduce && producer) coll.deps.push_back(*producer);
     // And after the stage's last send: a consumer that runs a rank's collectives and transfers on one stream in

@@ -44,6 +44,22 @@ class Replay final : public EventHandler {
                                    result_.job_ranks, cluster.count));
     }
     for (size_t r = 0; r < traces.size(); ++r) Prepare(r);
+    // Process groups by name across the traces, and how many of the traced ranks issue collectives in each.
+    std::map<std::string, uint32_t> ids;
+    group_of_.resize(traces.size());
+    for (size_t r = 0; r < traces.size(); ++r) {
+      std::vector<bool> used(traces[r].groups.size(), false);
+      for (const TraceOp& op : traces[r].ops) {
+        if (op.kind == TraceOpKind::kCollective) used[op.group] = true;
+      }
+      for (size_t g = 0; g < traces[r].groups.size(); ++g) {
+        const auto [it, fresh] = ids.try_emplace(traces[r].groups[g], static_cast<uint32_t>(ids.size()));
+        group_of_[r].push_back(it->second);
+        if (fresh) group_members_.push_back(0);
+        if (used[g]) ++group_members_[it->second];
+      }
+    }
+    for (Rank& rank : ranks_) rank.group_started.assign(group_members_.size(), 0);
   }
 
   ChakraReplayResult Run() {
@@ -82,10 +98,12 @@ class Replay final : public EventHandler {
     bool busy[kStreams] = {false, false, false};
     double stream_started[kStreams] = {0, 0, 0};
     int64_t collectives_started = 0;
+    std::vector<int64_t> group_started;  // collectives started, by process group
     int64_t done = 0;
     double first_start = -1;
   };
-  // One collective: the k-th of every rank.
+  // One collective: the k-th of its process group on every traced rank that issues that group's collectives
+  // (every rank for collectives that name no group).
   struct Gathering {
     int64_t arrived = 0;
     double last_arrival = 0;
@@ -170,9 +188,11 @@ class Replay final : public EventHandler {
   // A collective starts when its last member arrives.
   void Arrive(size_t r, uint32_t i) {
     Rank& rank = ranks_[r];
-    const int64_t k = rank.collectives_started++;
-    result_.collectives = std::max(result_.collectives, k + 1);
-    Gathering& g = gatherings_[k];
+    const uint32_t group = group_of_[r][Op(r, i).group];
+    const int64_t k = rank.group_started[group]++;
+    result_.collectives = std::max(result_.collectives, ++rank.collectives_started);
+    const std::pair<uint32_t, int64_t> key{group, k};
+    Gathering& g = gatherings_[key];
     if (!g.members.empty()) {
       const TraceOp& first = Op(g.members.front().first, g.members.front().second);
       const TraceOp& op = Op(r, i);
@@ -186,15 +206,18 @@ class Replay final : public EventHandler {
     }
     g.members.emplace_back(r, i);
     g.last_arrival = Now();
-    if (static_cast<size_t>(++g.arrived) < ranks_.size()) return;
+    if (++g.arrived < group_members_[group]) return;
     const TraceOp& op = Op(r, i);
-    const double t = CollectiveTime(op);
+    const double t = CollectiveTime(op, group);
     for (const auto& [mr, mi] : g.members) Schedule(mr, mi, g.last_arrival + t);
-    gatherings_.erase(k);
+    gatherings_.erase(key);
   }
 
-  double CollectiveTime(const TraceOp& op) const {
-    const int64_t n = result_.job_ranks;
+  // Priced over the job's ranks that the group's traced members stand for: all of them for a group every trace
+  // issues in, a share for a group of some (a pipeline stage's data-parallel group, one file per stage).
+  double CollectiveTime(const TraceOp& op, uint32_t group) const {
+    const int64_t n = std::max<int64_t>(
+        1, result_.job_ranks * group_members_[group] / static_cast<int64_t>(std::max<size_t>(1, ranks_.size())));
     if (n <= 1) return 0.0;
     const auto traffic =
         op.collective == CollectiveOp::kAllToAll ? GroupLevels::Traffic::kAllToAll : GroupLevels::Traffic::kRing;
@@ -283,7 +306,9 @@ class Replay final : public EventHandler {
   GroupLevels levels_;
   std::vector<Rank> ranks_;
   Engine engine_;
-  std::map<int64_t, Gathering> gatherings_;
+  std::map<std::pair<uint32_t, int64_t>, Gathering> gatherings_;  // by (process group, index in it)
+  std::vector<std::vector<uint32_t>> group_of_;  // by rank: its trace's group index -> the replay's group id
+  std::vector<int64_t> group_members_;           // by group id: traced ranks that issue its collectives
   std::map<std::tuple<int64_t, int64_t, int64_t>, std::deque<double>> sent_;
   std::map<std::tuple<int64_t, int64_t, int64_t>, std::deque<std::pair<size_t, uint32_t>>> posted_recvs_;
   ChakraReplayResult result_;

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "fleetsim/chakra/chakra_et.pb.h"
@@ -116,6 +117,13 @@ class Reader {
     return trace_.ops.empty() ? "the metadata" : fmt::format("node id {}", trace_.ops.back().id);
   }
 
+  // The index of a process group's name in trace_.groups, added on first use (a trace names a few).
+  uint32_t Group(const std::string& name) {
+    const auto [it, fresh] = group_index_.try_emplace(name, static_cast<uint32_t>(trace_.groups.size()));
+    if (fresh) trace_.groups.push_back(name);
+    return it->second;
+  }
+
   void Add(const pb::Node& node, int64_t index) {
     const std::string where = fmt::format("node id {} ('{}', operation {})", node.id(), node.name(), index + 1);
     auto bad = [&](const std::string& what) { Fail(fmt::format("{}: {}", where, what)); };
@@ -128,6 +136,10 @@ class Reader {
     bool cpu = false;
     std::optional<double> comm_type, comm_size, src, dst;
     for (const pb::AttributeProto& a : node.attr()) {
+      if (a.name() == "pg_name" && a.value_case() == pb::AttributeProto::kStringVal) {
+        op.group = Group(a.string_val());
+        continue;
+      }
       const std::optional<double> v = Number(a);
       if (!v) continue;
       if (!std::isfinite(*v)) bad(fmt::format("attribute '{}' is not a finite number", a.name()));
@@ -197,6 +209,7 @@ class Reader {
 
   ChakraTrace trace_;
   std::unordered_set<uint64_t> ids_;
+  std::unordered_map<std::string, uint32_t> group_index_{{"", 0}};
 };
 
 // The rank a trace file's name gives ("all_reduce.12.et" -> 12), for ordering a directory.

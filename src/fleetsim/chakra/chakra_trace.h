@@ -34,6 +34,7 @@ struct TraceOp {
   double bytes = 0;        // `comm_size`
   int64_t peer = -1;       // send: `comm_dst`; recv: `comm_src`
   int64_t tag = 0;         // `comm_tag`
+  uint32_t group = 0;      // collective: its process group (`pg_name`), an index into ChakraTrace::groups
   uint32_t first_dep = 0;  // this op's dependencies are deps[first_dep, first_dep + dep_count)
   uint32_t dep_count = 0;
 };
@@ -43,7 +44,9 @@ struct ChakraTrace {
   std::string version;  // GlobalMetadata.version ("0.0.4")
   std::vector<TraceOp> ops;
   std::vector<uint64_t> deps;  // data and control dependencies of every op, by op
-  int64_t skipped = 0;         // operations of kinds replay has no use for (metadata, storage, invalid)
+  // The process groups the collectives name (`pg_name`), in order of first use; groups[0] is "" (none named).
+  std::vector<std::string> groups{""};
+  int64_t skipped = 0;  // operations of kinds replay has no use for (metadata, storage, invalid)
 };
 
 // The most operations one trace may hold: far past any trace of one rank of a training step, and a bound on the

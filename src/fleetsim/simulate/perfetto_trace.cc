@@ -47,7 +47,7 @@ double Micros(double seconds) { return std::round(seconds * 1e9) / 1e3; }
 nlohmann::json ChromeTrace(const StepSimulation& sim, const Plan& plan, const PipelineCosts& costs) {
   nlohmann::json events = nlohmann::json::array();
   const int64_t devices_per_stage = static_cast<int64_t>(plan.tp) * plan.cp * plan.dp;
-  // A third track for the stages whose passes hold exposed collectives.
+  // A thread for the collectives inside passes and one for the optimizer, on the stages that have them.
   std::vector<bool> in_pass(sim.stages.size(), false);
   std::vector<bool> optimizer(sim.stages.size(), false);
   for (const SimSpan& span : sim.spans) {

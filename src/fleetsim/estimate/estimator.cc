@@ -113,6 +113,10 @@ int64_t Estimator::DataParallelPieces(const Plan& plan, bool per_layer) const {
   return std::max<int64_t>(1, (model_.layers + plan.pp - 1) / plan.pp);
 }
 
+bool Estimator::ReducesEveryMicroBatch(const Plan& plan) const {
+  return plan.zero >= 2 && training_.stack.sharded_gradient_accumulation;
+}
+
 Estimator::NicUse Estimator::NicTraffic(const Plan& plan) const {
   // Ranks are tensor-parallel innermost, then context, data and pipeline parallel: a group leaves the domain
   // when its span (members x stride) exceeds it.
@@ -210,8 +214,7 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
         // become final) leave through the same NICs as its transfers: each of those vpp - 1 rings runs at half
         // the rate (the step simulator executes the sharing: GPT-3 on 4,096 H100, +29 ms against +25 ms here).
         const NicUse nic = NicTraffic(plan);
-        const bool per_step_reduction = !(plan.zero >= 2 && training_.stack.sharded_gradient_accumulation);
-        if (nic.dp && nic.pp && training_.stack.dp_overlap && per_step_reduction) {
+        if (nic.dp && nic.pp && training_.stack.dp_overlap && !ReducesEveryMicroBatch(plan)) {
           b.pp_comm += ring * static_cast<double>(plan.vpp - 1);
         }
       }
@@ -253,7 +256,7 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
       b.dp_comm = exposed_after(sync(CollectiveOp::kAllReduce, g), mb_backward);
     } else {
       // ZeRO-2/3 with sharded accumulation reduce-scatter every micro-batch's gradients during its backward.
-      const bool per_micro_batch = plan.zero >= 2 && training_.stack.sharded_gradient_accumulation;
+      const bool per_micro_batch = ReducesEveryMicroBatch(plan);
       const Seconds reduce = sync(CollectiveOp::kReduceScatter, g, per_micro_batch || plan.zero >= 3);
       const Seconds gather = sync(CollectiveOp::kAllGather, w, plan.zero >= 3);
       if (plan.zero >= 3) {
@@ -316,22 +319,14 @@ PipelineCosts Estimator::Pipeline(const Plan& plan) const {
   p.layer_tp_forward = p.layer_tp_comm * forward_share;
   p.layer_cp_forward = p.layer_cp_comm * forward_share;
   p.layer_ep_forward = p.layer_ep_comm * forward_share;
-  {
-    const double tokens = static_cast<double>(plan.micro_batch) * static_cast<double>(training_.seq_len) / plan.cp;
-    const double a = ActivationBytes(training_.precision);
-    const double kv_local = static_cast<double>(std::max<int64_t>(model_.kv_heads, plan.tp)) *
-                            static_cast<double>(model_.head_dim) / plan.tp;
-    if (plan.tp > 1) p.tp_bytes = tokens * static_cast<double>(model_.hidden) * a;
-    if (plan.cp > 1) p.cp_bytes = 2.0 * tokens * kv_local * a * plan.cp;
-    if (plan.ep > 1 && model_.moe.enabled()) {
-      p.ep_bytes = tokens * static_cast<double>(model_.moe.top_k) * static_cast<double>(model_.hidden) * a;
-    }
-    const NicUse nic = NicTraffic(plan);
-    p.dp_on_nic = nic.dp;
-    p.pp_on_nic = nic.pp;
-    p.ep_on_nic = nic.ep;
-    p.cp_on_nic = nic.cp;
-  }
+  p.tp_bytes = costs.dense.tp_bytes.value();
+  p.cp_bytes = costs.dense.cp_bytes.value();
+  p.ep_bytes = costs.moe.ep_bytes.value();
+  const NicUse nic = NicTraffic(plan);
+  p.dp_on_nic = nic.dp;
+  p.pp_on_nic = nic.pp;
+  p.ep_on_nic = nic.ep;
+  p.cp_on_nic = nic.cp;
   // The backward's GEMMs compute input gradients and weight gradients in equal parts; attention has no weights.
   p.layer_weight_grad =
       std::max(Seconds(0), backward - mix(costs.dense.attention_backward, costs.moe.attention_backward)) * 0.5;
@@ -368,7 +363,7 @@ PipelineCosts Estimator::Pipeline(const Plan& plan) const {
   if (device.dense_ranks > 1) {
     const double g = GradientCommBytes(training_.precision, training_.stack);
     const double w = WeightCommBytes(training_.precision, training_.stack);
-    const bool per_micro_batch = plan.zero >= 2 && training_.stack.sharded_gradient_accumulation;
+    const bool per_micro_batch = ReducesEveryMicroBatch(plan);
     p.dp_reduce = DataParallelTime(plan, plan.zero == 0 ? CollectiveOp::kAllReduce : CollectiveOp::kReduceScatter,
                                    g, DataParallelPieces(plan, per_micro_batch || plan.zero >= 3));
     p.dp_reduce_bytes = (device.dense + device.expert) * g;

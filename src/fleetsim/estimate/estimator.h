@@ -117,6 +117,8 @@ class Estimator {
   // The collectives one data-parallel pass over a stage's parameters is issued as: one per layer when the
   // parameters are sharded per layer (ZeRO-3 gathers; ZeRO-2/3 reduce-scatters of every micro-batch), else one.
   int64_t DataParallelPieces(const Plan& plan, bool per_layer) const;
+  // ZeRO-2/3 with sharded accumulation: every micro-batch's gradients are reduce-scattered during its backward.
+  bool ReducesEveryMicroBatch(const Plan& plan) const;
   // Which of a plan's traffic leaves the scale-up domain through the devices' NICs (PipelineCosts::dp_on_nic ...).
   struct NicUse {
     bool dp = false, pp = false, ep = false, cp = false;

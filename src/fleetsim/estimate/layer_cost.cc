@@ -117,6 +117,7 @@ LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
   // too short to cover, stay exposed. In backward each collective has the data- and weight-gradient GEMMs.
   if (plan.tp > 1) {
     const Bytes full(tokens * h * a);
+    c.tp_bytes = full;
     const std::vector<LinkLevel> group = levels_.Levels(plan.tp, 1);
     const double passes = plan.recompute == Recompute::kFull ? 3.0 : 2.0;
     if (sp) {
@@ -144,6 +145,7 @@ LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
   // With the all-gather exchange (Llama 3 paper section 3.3.2) the gather before the forward kernel and the
   // reduce-scatter of the key/value gradients after the backward one are both exposed, and full recomputation
   // gathers again.
+  if (plan.cp > 1) c.cp_bytes = Bytes(2.0 * tokens * kv_local * a) * plan.cp;
   if (plan.cp > 1 && stack_.cp_all_gather) {
     const Bytes kv_chunk(2.0 * tokens * kv_local * a);
     const std::vector<LinkLevel> group = levels_.Levels(plan.cp, plan.tp);
@@ -167,6 +169,7 @@ LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
   // Expert parallelism: dispatch and combine all-to-all, forward and backward.
   if (moe_layer && m.moe.enabled() && plan.ep > 1) {
     const Bytes routed(tokens * static_cast<double>(m.moe.top_k) * h * a);
+    c.ep_bytes = routed;
     const std::vector<LinkLevel> group = levels_.Levels(plan.ep, plan.tp, GroupLevels::Traffic::kAllToAll);
     c.ep_comm = HierarchicalCollectiveTime(CollectiveOp::kAllToAll, routed, group) * 4.0;
   }

@@ -23,6 +23,11 @@ struct LayerCost {
   Seconds ep_comm;             // exposed expert-parallel all-to-all
   Seconds attention_forward;   // the attention kernels' share of `forward` (for selective recomputation)
   Seconds attention_backward;  // their share of `backward` (no weight gradients in it)
+  // What one of its collectives moves per device (0 where there is none): the tensor-parallel gather/scatter
+  // (or all-reduce) of the activations, the context-parallel key/value exchange, one expert all-to-all.
+  Bytes tp_bytes;
+  Bytes cp_bytes;
+  Bytes ep_bytes;
 
   Seconds Compute() const { return forward + backward + recompute; }
   Seconds Communication() const { return tp_comm + cp_comm + ep_comm; }

@@ -225,22 +225,29 @@ TEST(Issue10Chakra, AReceiveNobodySendsIsAStallNotAHang) {
   }
 }
 
-// `simulate --export-chakra DIR` writes the step fleetsim simulated as one trace per stage; the traces read back
-// with the reader above and replay with `simulate --chakra` to about the simulated step time.
-TEST(Issue10Chakra, ExportedStepReadsBackAndReplays) {
+// Llama 3 70B, tp8 pp4 dp2 vpp2 on 64 H100 at ZeRO stage `zero`, simulated with its step exported as Chakra
+// traces into a fresh folder `name` under the temporary directory; returns the simulated step time.
+double ExportStep(const std::string& name, int zero, std::filesystem::path& dir) {
   const std::string scenario = testing::WriteTempFile(
-      "issue10-export.yaml",
+      name + ".yaml",
       "name: export\n"
       "cluster: {accelerator: h100, count: 64}\n"
       "model: llama3-70b\n"
-      "training: {seq_len: 4096, global_batch: 16, micro_batch: 1, recompute: none, zero: 1,\n"
-      "           parallelism: {tp: 8, pp: 4, dp: 2, vpp: 2}}\n");
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "fleetsim-tests" / "issue10-export";
+      "training: {seq_len: 4096, global_batch: 16, micro_batch: 1, recompute: none, zero: " +
+          std::to_string(zero) +
+          ",\n"
+          "           parallelism: {tp: 8, pp: 4, dp: 2, vpp: 2}}\n");
+  dir = std::filesystem::temp_directory_path() / "fleetsim-tests" / name;
   std::filesystem::remove_all(dir);
-  const auto sim =
-      testing::RunFleetsim({"simulate", scenario, "--export-chakra", dir.string(), "--format", "json"});
-  ASSERT_EQ(sim.code, 0) << sim.err;
-  const double simulated = nlohmann::json::parse(sim.out)["step_time_s"].get<double>();
+  return Replay({scenario, "--export-chakra", dir.string()}).value("step_time_s", 0.0);
+}
+
+// `simulate --export-chakra DIR` writes the step fleetsim simulated as one trace per stage; the traces read back
+// with the reader above and replay with `simulate --chakra` to about the simulated step time.
+TEST(Issue10Chakra, ExportedStepReadsBackAndReplays) {
+  std::filesystem::path dir;
+  const double simulated = ExportStep("issue10-export", 1, dir);
+  ASSERT_GT(simulated, 0.0);
   // Four stages, each with 2 x 8 micro-batches x 2 chunks passes, the pipeline transfers (a send for every pass
   // that hands on its output, a receive for every pass that takes one), 2 gathers and 2 reductions, each
   // reduction in one bucket per layer of its chunk (80 layers / 8 chunks).
@@ -263,10 +270,8 @@ TEST(Issue10Chakra, ExportedStepReadsBackAndReplays) {
   // 2 x 8 x 8 virtual stages - 2 x 8.
   EXPECT_EQ(sends, 2 * 8 * 8 - 2 * 8);
   EXPECT_EQ(receives, sends);
-  const auto replay = testing::RunFleetsim(
-      {"simulate", "--chakra", dir.string(), "--node", "hgx-h100", "--count", "64", "--format", "json"});
-  ASSERT_EQ(replay.code, 0) << replay.err;
-  const double replayed = nlohmann::json::parse(replay.out)["step_time_s"].get<double>();
+  const double replayed =
+      Replay({"--chakra", dir.string(), "--node", "hgx-h100", "--count", "64"}).value("step_time_s", 0.0);
   std::printf("simulated step %.4f s; its Chakra export replayed %.4f s\n", simulated, replayed);
   // The replay prices the data-parallel collectives over the whole job and runs them after the stage's last
   // pipeline send, on the transfers' stream: a little slower, not another step.
@@ -278,23 +283,11 @@ TEST(Issue10Chakra, AZeroThreeExportReplaysToo) {
   // collectives are its own data-parallel group's (pg_name data_parallel.stageS), so the replay matches them
   // within the stage, not across files (before, such an export stalled: the k-th collectives of the stages were
   // a gather on one and a reduction on another).
-  const std::string scenario = testing::WriteTempFile(
-      "issue10-export-zero3.yaml",
-      "name: export\n"
-      "cluster: {accelerator: h100, count: 64}\n"
-      "model: llama3-70b\n"
-      "training: {seq_len: 4096, global_batch: 16, micro_batch: 1, recompute: none, zero: 3,\n"
-      "           parallelism: {tp: 8, pp: 4, dp: 2, vpp: 2}}\n");
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "fleetsim-tests" / "issue10-zero3";
-  std::filesystem::remove_all(dir);
-  const auto sim =
-      testing::RunFleetsim({"simulate", scenario, "--export-chakra", dir.string(), "--format", "json"});
-  ASSERT_EQ(sim.code, 0) << sim.err;
-  const auto replay = testing::RunFleetsim(
-      {"simulate", "--chakra", dir.string(), "--node", "hgx-h100", "--count", "64", "--format", "json"});
-  ASSERT_EQ(replay.code, 0) << replay.err;
-  const double simulated = nlohmann::json::parse(sim.out)["step_time_s"].get<double>();
-  const double replayed = nlohmann::json::parse(replay.out)["step_time_s"].get<double>();
+  std::filesystem::path dir;
+  const double simulated = ExportStep("issue10-zero3", 3, dir);
+  ASSERT_GT(simulated, 0.0);
+  const double replayed =
+      Replay({"--chakra", dir.string(), "--node", "hgx-h100", "--count", "64"}).value("step_time_s", 0.0);
   std::printf("ZeRO-3: simulated step %.4f s; its Chakra export replayed %.4f s\n", simulated, replayed);
   EXPECT_NEAR(replayed / simulated, 1.0, 0.15);
 }

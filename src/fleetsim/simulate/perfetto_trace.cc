@@ -62,24 +62,14 @@ nlohmann::json ChromeTrace(const StepSimulation& sim, const Plan& plan, const Pi
                       {"args",
                        {{"name", fmt::format("stage {} ({} layers; represents {} devices)", s,
                                              sim.stages[s].layers, devices_per_stage)}}}});
-    events.push_back(
-        {{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", 0}, {"args", {{"name", "compute"}}}});
-    events.push_back({{"ph", "M"},
-                      {"name", "thread_name"},
-                      {"pid", pid},
-                      {"tid", 1},
-                      {"args", {{"name", "data-parallel comm"}}}});
-    if (in_pass[s]) {
-      events.push_back({{"ph", "M"},
-                        {"name", "thread_name"},
-                        {"pid", pid},
-                        {"tid", 2},
-                        {"args", {{"name", "collectives inside passes (TP, CP, EP)"}}}});
-    }
-    if (optimizer[s]) {
+    auto thread = [&](int tid, const char* name) {
       events.push_back(
-          {{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", 3}, {"args", {{"name", "optimizer"}}}});
-    }
+          {{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", tid}, {"args", {{"name", name}}}});
+    };
+    thread(0, "compute");
+    thread(1, "data-parallel comm");
+    if (in_pass[s]) thread(2, "collectives inside passes (TP, CP, EP)");
+    if (optimizer[s]) thread(3, "optimizer");
   }
   const int chunks = plan.vpp > 1 && sim.schedule == PipelineSchedule::kInterleaved ? plan.vpp : 1;
   const int buckets = ReductionBuckets(costs, plan.pp, chunks);

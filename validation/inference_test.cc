@@ -31,13 +31,15 @@ std::string ReadAll(const std::string& path) {
   return s.str();
 }
 
-// Measured with the serving stacks of data/serving_stacks.yaml: all 62 rows median 11.4%, worst 88.4% (Gaudi 2
-// at tp 4; the MLPerf Server p99 latencies at the submitter's load are -33% to -88%); calibration rows (8)
-// 1.4% / 9.4%; check rows (54) 13.7% / 88.4%. Before dense JetStream caches, weight-only int8, MLPerf Offline's
-// 600 s runs and the MoE GEMM efficiency: 14.5% / 88.4%, check 16.3%.
-constexpr double kMaxMedianAll = 0.13;
+// Measured with the serving stacks of data/serving_stacks.yaml: all 62 rows median 8.7%, worst 88.4% (Gaudi 2
+// at tp 4); calibration rows (9) 1.0% / 9.4%; check rows (53) 10.8% / 88.4%. The MLPerf Server p99s are
+// compared at the highest rate under the SLO, the model's against the submitter's (their rates are checked on
+// the Server throughput rows): -74% .. +48%. Before the Server runs lasted LoadGen's 600 s and admission kept a
+// watermark: 11.2% / 88.4%, the p99s at the submitter's rate -33% .. -88%; before dense JetStream caches,
+// weight-only int8, MLPerf Offline's 600 s runs and the MoE GEMM efficiency: 14.5% / 88.4%.
+constexpr double kMaxMedianAll = 0.10;
 constexpr double kMaxWorstAll = 0.95;
-constexpr double kMaxMedianCheck = 0.15;
+constexpr double kMaxMedianCheck = 0.12;
 constexpr double kMaxMedianCalibration = 0.05;
 
 TEST(InferenceValidation, PublishedServingFigures) {
@@ -78,32 +80,35 @@ TEST(InferenceValidation, EveryRowOfTheSharedFileIsHere) {
 }
 
 // MLPerf v4.1 Server, llama2-70b-99 (mlcommons/inference_results_v4.1@198fc467, closed, result VALID): the highest
-// Poisson rate whose p99 TTFT <= 2 s and TPOT <= 200 ms (4,000 requests per probe), against the throughput the
-// submitter reached. The bracket's top is the copies' steady-state capacity, which bounds the rate found.
-// Measured with each accelerator's default serving stack: H100x8 +13.9%, H200x8 +1.2%, B200 +5.8%, MI300Xx8
-// +9.1% with vLLM 0.4's prefill-first scheduling, as AMD ran it (+23.4% before it, with chunked prefill and
-// the GEMM share fitted on a short Offline run); bound 30% per row (the target is 15%).
+// Poisson rate whose p99 TTFT <= 2 s and TPOT <= 200 ms, each probe run for 600 s as LoadGen runs a Server
+// scenario, against the throughput the submitter reached, with the submitter's batch limit where its
+// configuration states it. The bracket's top is the copies' steady-state capacity, which bounds the rate found.
+// Measured with each accelerator's default serving stack: H100x8 +16.7%, H200x8 +4.5%, B200 +9.4%, MI300Xx8
+// +7.9% with vLLM 0.4's prefill-first scheduling, as AMD ran it. The target is 15%; H100's copies of tp 2
+// are over it (NVIDIA's Server rate is 12% under its own Offline throughput, where the other submissions lose
+// 3-11%); bound 20% per row.
 TEST(InferenceValidation, MlperfServerMaxUnderSlo) {
   struct Row {
     const char* accelerator;
     int count;
     int tp;
     const char* precision;
-    const char* stack;  // what the submitter ran (AMD's v4.1 runs: vLLM 0.4)
+    const char* stack;      // what the submitter ran (AMD's v4.1 runs: vLLM 0.4)
+    const char* max_batch;  // NVIDIA's gpu_batch_size for Server (configs/llama2-70b/Server/__init__.py)
     double published;
   };
-  const Row rows[] = {{"h100", 8, 2, "fp8", "auto", 21605.79},
-                      {"h200", 8, 1, "fp8", "auto", 29228.22},
-                      {"b200", 1, 1, "fp4", "auto", 10755.59},
-                      {"mi300x", 8, 1, "fp8", "vllm-0.4", 21028.23}};
+  const Row rows[] = {{"h100", 8, 2, "fp8", "auto", "1024", 21605.79},
+                      {"h200", 8, 1, "fp8", "auto", "896", 29228.22},
+                      {"b200", 1, 1, "fp4", "auto", "auto", 10755.59},
+                      {"mi300x", 8, 1, "fp8", "vllm-0.4", "auto", 21028.23}};
   std::string report;
   for (const Row& r : rows) {
     const std::string yaml = fmt::format(
         "cluster: {{accelerator: {}, count: {}}}\nmodel: llama2-70b\nserving: {{precision: {}, stack: {}, "
-        "replica: {{tp: {}}}}}\n"
-        "workload: {{preset: mlperf-llama2-70b, load: max-under-slo, requests: 4000,\n"
+        "replica: {{tp: {}}}, max_batch: {}}}\n"
+        "workload: {{preset: mlperf-llama2-70b, load: max-under-slo, requests: 4000, min_duration: 600s,\n"
         "           slo: {{ttft_p99: \"2s\", tpot_p99: \"200ms\"}}}}\n",
-        r.accelerator, r.count, r.precision, r.stack, r.tp);
+        r.accelerator, r.count, r.precision, r.stack, r.tp, r.max_batch);
     const ServeResult result = EvaluateServing(Scenario::Parse(yaml, "mlperf-server.yaml"));
     const double error = result.metrics.output_tokens_per_s / r.published - 1.0;
     report += fmt::format(
@@ -112,7 +117,7 @@ TEST(InferenceValidation, MlperfServerMaxUnderSlo) {
         result.metrics.output_tokens_per_s, error * 100, result.metrics.tpot_s.p99);
     EXPECT_LE(result.metrics.tpot_s.p99, 0.200) << r.accelerator;
     EXPECT_LE(result.metrics.ttft_s.p99, 2.0) << r.accelerator;
-    EXPECT_LT(std::fabs(error), 0.30) << r.accelerator;
+    EXPECT_LT(std::fabs(error), 0.20) << r.accelerator;
   }
   std::cout << report;
 }

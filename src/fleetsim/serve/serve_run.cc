@@ -12,9 +12,9 @@
 namespace fleetsim {
 namespace {
 
-// Bisection steps on the Poisson rate: 2^-12 of the first bracket, well under the 1-2% run-to-run spread of a
-// few thousand Poisson requests.
-constexpr int kBisectionSteps = 12;
+// Bisection steps on the Poisson rate: 2^-8 of the first bracket (the copies' capacity), 0.4%, under the 1-2%
+// run-to-run spread of a Poisson run.
+constexpr int kBisectionSteps = 8;
 // Requests per probe of the bisection when the workload does not say: MLPerf Server runs at least 270,336
 // queries for llama2-70b; a few thousand keep the p99 within a few percent here.
 constexpr int64_t kDefaultProbeRequests = 2000;
@@ -24,8 +24,17 @@ constexpr int64_t kCapacityBatches = 8;
 constexpr int64_t kMaxCapacityRequests = 400000;
 // MLPerf LoadGen issues 10% more offline samples than the expected QPS needs for the minimum duration.
 constexpr double kOfflineSlack = 1.1;
-// Requests an offline run sized by `min_duration` may reach (the workload's own ceiling, about 30 s here).
+// Requests a run sized by `min_duration` may reach (the workload's own ceiling, about 30 s here), and one probe
+// of max-under-slo (a dozen of them run).
 constexpr int64_t kMaxOfflineRequests = 10'000'000;
+constexpr int64_t kMaxProbeRequests = 1'000'000;
+
+// Requests of a Poisson run at `rate`: `count`, or as many as arrive in the workload's minimum duration.
+int64_t PoissonCount(const WorkloadSpec& w, double rate, int64_t count, int64_t ceiling) {
+  if (!w.min_duration_s) return count;
+  const double wanted = std::min(std::ceil(rate * *w.min_duration_s), static_cast<double>(ceiling));
+  return std::max(count, static_cast<int64_t>(wanted));
+}
 
 struct Probe {
   ServeRun run;
@@ -36,7 +45,8 @@ Probe RunAt(const Scenario& s, const StackSpec& stack, const WorkloadSpec& w, do
             double capacity_tokens_per_s) {
   WorkloadSpec probe = w;
   probe.arrival = ArrivalProcess::kPoisson;
-  const std::vector<Request> requests = GenerateRequests(probe, rate, count);
+  const std::vector<Request> requests =
+      GenerateRequests(probe, rate, PoissonCount(w, rate, count, kMaxProbeRequests));
   Probe p{SimulateServing(s.cluster, s.model, *s.serving, stack, requests), {}};
   p.metrics = Summarize(p.run, probe, capacity_tokens_per_s);
   return p;
@@ -123,7 +133,11 @@ ServeResult Evaluate(const Scenario& s, const ServeProgress& progress) {
     result.metrics = best->metrics;
   } else {
     std::vector<Request> requests = WorkloadRequests(w);
-    if (w.min_duration_s) {
+    if (w.min_duration_s && w.arrival == ArrivalProcess::kPoisson) {
+      // As MLPerf LoadGen runs a Server scenario: the target QPS for at least the minimum duration.
+      const int64_t count = PoissonCount(w, w.rate_per_s, w.requests, kMaxOfflineRequests);
+      if (count > static_cast<int64_t>(requests.size())) requests = GenerateRequests(w, w.rate_per_s, count);
+    } else if (w.min_duration_s) {
       // As MLPerf LoadGen sizes an Offline run: expected QPS x minimum duration x 1.1, the expected QPS being the
       // copies' steady-state capacity; never fewer than `requests`.
       double mean_output = 0;

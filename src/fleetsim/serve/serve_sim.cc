@@ -21,6 +21,9 @@ namespace {
 // Sequences in flight per copy when `max_batch` is auto: the KV cache decides, up to this cap (TensorRT-LLM's
 // MLPerf configurations run 806-2,048; vLLM's default max_num_seqs is 256 to 1,024).
 constexpr int64_t kAutoMaxBatch = 2048;
+// Share of a copy's KV blocks that admission leaves free where sequences grow their blocks while decoding
+// (vLLM's BlockSpaceManager watermark default, 0.01).
+constexpr double kAdmissionWatermark = 0.01;
 
 struct Sequence {
   int32_t id = 0;
@@ -52,6 +55,8 @@ class Simulator final : public EventHandler {
       kv_link_ = GroupLevels(cluster).PeerLevel(serving.ReplicaDevices());
     }
     run_.kv_blocks_per_replica = KvBlocksPerReplica(cluster, model, serving, cost_.KvBytesPerTokenPerDevice());
+    watermark_blocks_ =
+        static_cast<int64_t>(kAdmissionWatermark * static_cast<double>(run_.kv_blocks_per_replica));
     run_.max_batch = serving.max_batch.value_or(kAutoMaxBatch);
     replicas_.resize(static_cast<size_t>(run_.replicas));
     for (Replica& r : replicas_) r.free_blocks = run_.kv_blocks_per_replica;
@@ -185,10 +190,18 @@ class Simulator final : public EventHandler {
     return BlocksFor(PromptOf(id) + 1);
   }
 
+  // Whether a request taking `blocks` fits in copy `ri`'s free KV blocks. Where blocks grow while decoding,
+  // admission keeps a watermark free for the running sequences' next blocks (vLLM's BlockSpaceManager
+  // `watermark`, 1% of the blocks by default), so that a new prompt is not admitted only to be preempted.
+  bool BlocksFit(const Replica& rep, size_t ri, int64_t blocks) const {
+    const bool grows = dense_length_ == 0 && !IsPrefillCopy(ri) && !serving_.kv_reserve_output;
+    return blocks + (grows ? watermark_blocks_ : 0) <= rep.free_blocks;
+  }
+
   // Whether copy `ri`'s first waiting request fits now (batch room and KV blocks).
   bool CanAdmit(const Replica& rep, size_t ri) const {
     return !rep.waiting.empty() && static_cast<int64_t>(rep.running.size()) < run_.max_batch &&
-           AdmissionBlocks(rep.waiting.front(), ri) <= rep.free_blocks;
+           BlocksFit(rep, ri, AdmissionBlocks(rep.waiting.front(), ri));
   }
 
   void StartIteration(size_t ri) {
@@ -199,6 +212,7 @@ class Simulator final : public EventHandler {
     // Prefill first: while a waiting prompt can be admitted, the iteration prefills prompts only.
     const bool prefill_only = serving_.prefill_first && !static_batch && CanAdmit(rep, ri);
     // Decodes first, oldest first; a decode crossing into a new block may preempt the newest sequences.
+    const int64_t preemptions_before = run_.preemptions;
     for (size_t i = 0; i < rep.running.size(); ++i) {
       Sequence& s = rep.running[i];
       s.chunk = -1;
@@ -233,14 +247,16 @@ class Simulator final : public EventHandler {
     for (Sequence& s : rep.running) {
       if (s.prefill_left > 0 && budget > 0) prefill(s);
     }
-    const bool admit = !static_batch || rep.running.empty();
+    // An iteration that had to preempt admits nothing: the cache has no room for new prompts (vLLM's scheduler
+    // skips prefills in a step that preempted).
+    const bool admit = static_batch ? rep.running.empty() : run_.preemptions == preemptions_before;
     while (admit && !rep.waiting.empty() && static_cast<int64_t>(rep.running.size()) < run_.max_batch &&
            (budget > 0 || static_batch)) {
       const int32_t id = rep.waiting.front();
       const auto it = recompute_.find(id);
       const int64_t prompt = PromptOf(id);
       const int64_t blocks = AdmissionBlocks(id, ri);
-      if (blocks > rep.free_blocks) break;
+      if (!BlocksFit(rep, ri, blocks)) break;
       if (!serving_.chunked_prefill && !static_batch && prompt > budget && work.prefill_tokens > 0) break;
       rep.waiting.pop_front();
       if (it != recompute_.end()) recompute_.erase(it);
@@ -352,7 +368,8 @@ class Simulator final : public EventHandler {
   ServeRun run_;
   size_t next_ = 0;
   size_t round_robin_ = 0;
-  int64_t dense_length_ = 0;  // tokens of each sequence's dense KV slot; 0: paged blocks
+  int64_t dense_length_ = 0;      // tokens of each sequence's dense KV slot; 0: paged blocks
+  int64_t watermark_blocks_ = 0;  // KV blocks admission leaves free for growing sequences
   size_t prefill_copies_ = 0;
   LinkLevel kv_link_;  // between a prefill copy's device and its decode counterpart
   std::unordered_map<int32_t, std::pair<size_t, int64_t>> in_transit_;  // request -> prefill copy, blocks held

@@ -142,9 +142,8 @@ WorkloadSpec ParseWorkloadSpec(YamlMap& m, const std::string& file) {
   if (w.arrival == ArrivalProcess::kPoisson && !has_rate && w.load == LoadPolicy::kFixed) {
     m.Fail("arrival", "arrival: poisson needs a `rate:` (e.g. \"10/s\"), or load: max-under-slo to find one");
   }
-  if (w.min_duration_s && (w.arrival != ArrivalProcess::kOffline || w.load != LoadPolicy::kFixed)) {
-    m.Fail("min_duration",
-           "min_duration sizes an offline run (arrival: offline); arriving load sets its own length");
+  if (w.min_duration_s && w.arrival == ArrivalProcess::kTrace) {
+    m.Fail("min_duration", "a trace sets its own length; min_duration sizes offline and Poisson runs");
   }
   if (w.load == LoadPolicy::kMaxUnderSlo) {
     if (!w.ttft_p99_s && !w.tpot_p99_s) {
@@ -160,6 +159,13 @@ WorkloadSpec ParseWorkloadSpec(YamlMap& m, const std::string& file) {
                                      "1,000,000 (a few thousand are enough for p99s)",
                                      w.requests));
     }
+  }
+  if (w.min_duration_s && w.arrival == ArrivalProcess::kPoisson && has_rate && w.load == LoadPolicy::kFixed &&
+      w.rate_per_s * *w.min_duration_s > 1e7) {
+    m.Fail("min_duration",
+           fmt::format("{:.3g} requests/s for {:.3g} s is {:.3g} requests; a run may issue at most "
+                       "10,000,000 (about 30 s on one core)",
+                       w.rate_per_s, *w.min_duration_s, w.rate_per_s * *w.min_duration_s));
   }
   if (w.arrival == ArrivalProcess::kPoisson && has_rate &&
       static_cast<double>(w.requests) / w.rate_per_s > kMaxArrivalSpanS) {

@@ -41,8 +41,9 @@ struct WorkloadSpec {
   double rate_per_s = 0.0;  // Poisson
   int64_t requests = 1000;  // generated requests (a trace replays all its rows unless `requests` is given)
   bool requests_given = false;
-  // Offline runs last at least this long (MLPerf LoadGen: 600 s): enough requests are issued to fill it at the
-  // copies' steady-state capacity, as a submitter's expected QPS does, so the drain is a small share.
+  // Runs last at least this long (MLPerf LoadGen: 600 s). Offline: enough requests are issued to fill it at the
+  // copies' steady-state capacity, as a submitter's expected QPS does, so the drain is a small share. Poisson
+  // (each probe of max-under-slo too): rate x min_duration requests, so the copies reach their steady state.
   std::optional<double> min_duration_s;
   std::optional<double> ttft_p99_s;
   std::optional<double> tpot_p99_s;

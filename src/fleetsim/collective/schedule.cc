@@ -8,28 +8,13 @@
 #include <set>
 #include <string>
 
+#include "fleetsim/collective/schedule_parts.h"
 #include "fleetsim/core/error.h"
 
 namespace fleetsim {
-namespace {
+namespace schedule_parts {
 
-constexpr int64_t kMaxDirectRanks = 4096;  // direct and all-to-all need n^2 flows
-constexpr double kMaxDirectFlows = 4096.0 * 4096.0;
-
-struct Ctx {
-  const Network& net;
-  CollectiveOp op;
-  double size;
-  const std::vector<int64_t>& group;
-  int64_t n;
-  bool clean;       // no failed link anywhere: symmetric ranks may be represented by one
-  bool one_switch;  // the whole group behind one crossbar
-  std::map<int64_t, std::vector<int64_t>> domains;  // members per domain, sorted by local index
-};
-
-bool IsPowerOfTwo(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
-
-Transfer Peer(int64_t src, int64_t dst, double bytes, uint32_t channel = 0) {
+Transfer Peer(int64_t src, int64_t dst, double bytes, uint32_t channel) {
   Transfer t;
   t.src = src;
   t.dst = dst;
@@ -49,6 +34,75 @@ bool Aligned(const Ctx& c) {
   }
   return true;
 }
+
+Phase RingStep(const std::vector<std::vector<int64_t>>& orders, double chunk, int64_t repeat,
+               bool representative) {
+  Phase ph;
+  ph.repeat = repeat;
+  // Position-major: the channels' transfers at one position leave the same domain, so the flow model meets
+  // them together and walks the topology's links once instead of once per channel.
+  const size_t last = representative ? 1 : orders.front().size();
+  ph.transfers.reserve(last * orders.size());
+  for (size_t i = 0; i < last; ++i) {
+    for (size_t ch = 0; ch < orders.size(); ++ch) {
+      const std::vector<int64_t>& o = orders[ch];
+      ph.transfers.push_back(Peer(o[i], o[(i + 1) % o.size()], chunk, static_cast<uint32_t>(ch)));
+    }
+  }
+  return ph;
+}
+
+// In-switch reduction inside one domain: each rank streams to the switch and back, at the NVLS rate.
+std::vector<Phase> NvlsPhases(const Network& net, CollectiveOp op, double size,
+                              const std::vector<int64_t>& members, bool rep) {
+  const double n = static_cast<double>(members.size());
+  // Latency steps count half-hops (rank to switch), each half the domain latency: two full latencies for an
+  // all-reduce (to the switch and back, twice), one for the others.
+  double up = size, down = size;
+  int latency = 4;
+  if (op == CollectiveOp::kAllGather) up = size / n, down = size * (n - 1) / n, latency = 2;
+  if (op == CollectiveOp::kReduceScatter) up = size * (n - 1) / n, down = size / n, latency = 2;
+  const double cap = net.DomainBandwidth().value() * kNvlsBandwidthFactor;
+  Phase ph;
+  ph.latency_steps = latency;
+  for (size_t i = 0; i < (rep ? 1 : members.size()); ++i) {
+    Transfer t = Peer(members[i], members[i], up);
+    t.kind = TransferKind::kToSwitch;
+    t.cap = cap;
+    ph.transfers.push_back(t);
+    t.bytes = down;
+    t.kind = TransferKind::kFromSwitch;
+    ph.transfers.push_back(t);
+  }
+  return {ph};
+}
+
+// One phase per step pattern of an inner (per-domain) collective; `rep`: only the first domain's first rank.
+std::vector<Phase> InnerPhases(const Ctx& c, CollectiveOp op, bool nvls) {
+  const bool rep = c.clean && c.net.switch_domain();
+  const bool rep_domain = c.clean;  // identical, link-disjoint domains: simulate the first only
+  if (nvls) return NvlsPhases(c.net, op, c.size, c.domains.begin()->second, rep);
+  const auto m = static_cast<int64_t>(c.domains.begin()->second.size());
+  std::vector<std::vector<int64_t>> orders;
+  for (const auto& [d, members] : c.domains) {
+    orders.push_back(members);
+    if (rep_domain) break;
+  }
+  return {RingStep(orders, c.size / static_cast<double>(m), m - 1, rep)};
+}
+
+}  // namespace schedule_parts
+
+namespace {
+
+using schedule_parts::Aligned;
+using schedule_parts::Ctx;
+using schedule_parts::InnerPhases;
+using schedule_parts::NvlsPhases;
+using schedule_parts::Peer;
+using schedule_parts::RingStep;
+
+bool IsPowerOfTwo(int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
 
 // Ring orders, one per channel. Across switch domains with aligned members: one channel per member, each
 // entering and leaving a domain through the same rail (directions alternate domain by domain), as NCCL lays rings
@@ -70,23 +124,6 @@ std::vector<std::vector<int64_t>> RingOrders(const Ctx& c) {
     orders.push_back(std::move(order));
   }
   return orders;
-}
-
-Phase RingStep(const std::vector<std::vector<int64_t>>& orders, double chunk, int64_t repeat,
-               bool representative) {
-  Phase ph;
-  ph.repeat = repeat;
-  // Position-major: the channels' transfers at one position leave the same domain, so the flow model meets
-  // them together and walks the topology's links once instead of once per channel.
-  const size_t last = representative ? 1 : orders.front().size();
-  ph.transfers.reserve(last * orders.size());
-  for (size_t i = 0; i < last; ++i) {
-    for (size_t ch = 0; ch < orders.size(); ++ch) {
-      const std::vector<int64_t>& o = orders[ch];
-      ph.transfers.push_back(Peer(o[i], o[(i + 1) % o.size()], chunk, static_cast<uint32_t>(ch)));
-    }
-  }
-  return ph;
 }
 
 Schedule Ring(const Ctx& c) {
@@ -121,81 +158,6 @@ Schedule Ring(const Ctx& c) {
     default:
       break;
   }
-  return s;
-}
-
-// All-to-all across switch domains whose members line up on a rail-optimized Clos, as NCCL runs it with PXN: a
-// rank first hands the pieces for rank b of every other domain to its own domain's member on b's rail (over the
-// scale-up switch), and that member sends each remote domain one message per rail carrying the pieces of all its
-// domain's ranks. The NICs and the fabric carry the same bytes as pair-by-pair sends, in m times fewer, m times
-// larger flows (m members per domain); the scale-up hop runs alongside (NCCL pipelines it in chunks).
-Schedule RailAllToAll(const Ctx& c) {
-  Schedule s;
-  s.algorithm = Algorithm::kDirect;
-  s.note = "pxn: one flow per node pair and rail";
-  const auto domains = static_cast<double>(c.domains.size());
-  const double piece = c.size / static_cast<double>(c.n);
-  const auto m = static_cast<double>(c.domains.begin()->second.size());
-  const double flows = domains * (domains - 1) * m + domains * m * (m - 1);
-  if (flows > kMaxDirectFlows) {
-    throw InputError("", 0,
-                     fmt::format("all-to-all over {} ranks needs {:.3g} flows even aggregated by rail; at most "
-                                 "{:.3g}",
-                                 c.n, flows, kMaxDirectFlows));
-  }
-  Phase ph;
-  ph.transfers.reserve(static_cast<size_t>(flows));
-  for (const auto& [d, members] : c.domains) {
-    // Own piece for the peer plus the pieces bound for the peer's rail in every other domain.
-    for (int64_t a : members) {
-      for (int64_t b : members) {
-        if (a != b) ph.transfers.push_back(Peer(a, b, piece * domains));
-      }
-    }
-  }
-  for (const auto& [x, from] : c.domains) {
-    for (const auto& [y, to] : c.domains) {
-      if (x == y) continue;
-      for (size_t r = 0; r < from.size(); ++r) ph.transfers.push_back(Peer(from[r], to[r], piece * m));
-    }
-  }
-  s.phases.push_back(std::move(ph));
-  return s;
-}
-
-Schedule Direct(const Ctx& c) {
-  // On a rail-optimized fabric only: under a ToR per rack every member of a node shares the switch, so the
-  // relay buys nothing and fewer, larger flows only hash less evenly over the uplinks.
-  const FabricSpec& f = c.net.cluster().fabric;
-  if (c.op == CollectiveOp::kAllToAll && c.net.switch_domain() && f.kind == FabricKind::kClos &&
-      f.rail_optimized && c.net.rails() > 0 && c.domains.size() > 1 && Aligned(c) &&
-      c.domains.begin()->second.size() > 1) {
-    return RailAllToAll(c);
-  }
-  Schedule s;
-  s.algorithm = Algorithm::kDirect;
-  if (c.n > kMaxDirectRanks) {
-    throw InputError("", 0,
-                     fmt::format("direct and all-to-all over {} ranks need {} flows; at most {} ranks", c.n,
-                                 c.n * c.n, kMaxDirectRanks));
-  }
-  const bool rep = c.clean && c.one_switch;
-  s.reduced = rep;
-  const double piece = c.size / static_cast<double>(c.n);
-  const auto all_pairs = [&](int64_t senders) {
-    Phase ph;
-    for (int64_t i = 0; i < senders; ++i) {
-      for (int64_t j = 0; j < c.n; ++j) {
-        if (i != j)
-          ph.transfers.push_back(Peer(c.group[static_cast<size_t>(i)], c.group[static_cast<size_t>(j)], piece));
-      }
-    }
-    return ph;
-  };
-  const int64_t senders = rep ? 1 : c.n;
-  if (c.op == CollectiveOp::kBroadcast) s.phases.push_back(all_pairs(1));  // scatter from the root
-  s.phases.push_back(all_pairs(senders));
-  if (c.op == CollectiveOp::kAllReduce) s.phases.push_back(all_pairs(senders));
   return s;
 }
 
@@ -256,45 +218,6 @@ Schedule HalvingDoubling(const Ctx& c) {
   return s;
 }
 
-// In-switch reduction inside one domain: each rank streams to the switch and back, at the NVLS rate.
-std::vector<Phase> NvlsPhases(const Network& net, CollectiveOp op, double size,
-                              const std::vector<int64_t>& members, bool rep) {
-  const double n = static_cast<double>(members.size());
-  // Latency steps count half-hops (rank to switch), each half the domain latency: two full latencies for an
-  // all-reduce (to the switch and back, twice), one for the others.
-  double up = size, down = size;
-  int latency = 4;
-  if (op == CollectiveOp::kAllGather) up = size / n, down = size * (n - 1) / n, latency = 2;
-  if (op == CollectiveOp::kReduceScatter) up = size * (n - 1) / n, down = size / n, latency = 2;
-  const double cap = net.DomainBandwidth().value() * kNvlsBandwidthFactor;
-  Phase ph;
-  ph.latency_steps = latency;
-  for (size_t i = 0; i < (rep ? 1 : members.size()); ++i) {
-    Transfer t = Peer(members[i], members[i], up);
-    t.kind = TransferKind::kToSwitch;
-    t.cap = cap;
-    ph.transfers.push_back(t);
-    t.bytes = down;
-    t.kind = TransferKind::kFromSwitch;
-    ph.transfers.push_back(t);
-  }
-  return {ph};
-}
-
-// One phase per step pattern of an inner (per-domain) collective; `rep`: only the first domain's first rank.
-std::vector<Phase> InnerPhases(const Ctx& c, CollectiveOp op, bool nvls) {
-  const bool rep = c.clean && c.net.switch_domain();
-  const bool rep_domain = c.clean;  // identical, link-disjoint domains: simulate the first only
-  if (nvls) return NvlsPhases(c.net, op, c.size, c.domains.begin()->second, rep);
-  const auto m = static_cast<int64_t>(c.domains.begin()->second.size());
-  std::vector<std::vector<int64_t>> orders;
-  for (const auto& [d, members] : c.domains) {
-    orders.push_back(members);
-    if (rep_domain) break;
-  }
-  return {RingStep(orders, c.size / static_cast<double>(m), m - 1, rep)};
-}
-
 std::vector<Phase> OuterPhases(const Ctx& c, CollectiveOp op) {
   const auto m = static_cast<int64_t>(c.domains.begin()->second.size());
   const auto d = static_cast<int64_t>(c.domains.size());
@@ -336,11 +259,10 @@ Phase SharpPhase(const Ctx& c) {
   return ph;
 }
 
-Schedule MultiSiteHierarchical(const Ctx& c, int64_t per_site, bool nvls);
-int64_t DomainsPerSite(const Ctx& c);
-
 Schedule Hierarchical(const Ctx& c, bool nvls) {
-  if (const int64_t per_site = DomainsPerSite(c); per_site > 0) return MultiSiteHierarchical(c, per_site, nvls);
+  if (const int64_t per_site = schedule_parts::DomainsPerSite(c); per_site > 0) {
+    return schedule_parts::MultiSiteHierarchical(c, per_site, nvls);
+  }
   Schedule s;
   s.algorithm = nvls ? Algorithm::kNvls : Algorithm::kHierarchical;
   s.reduced = c.clean;
@@ -362,81 +284,6 @@ Schedule Hierarchical(const Ctx& c, bool nvls) {
       if (inner) append(InnerPhases(c, CollectiveOp::kAllGather, nvls));
       append(OuterPhases(c, CollectiveOp::kAllGather));
       break;
-  }
-  return s;
-}
-
-// Domains of the group in each site it spans, when it spans several sites with the same number of domains in
-// each (the domains of a site are consecutive, so `c.domains` lists them site by site); 0 otherwise.
-int64_t DomainsPerSite(const Ctx& c) {
-  std::map<int, int64_t> per_site;
-  for (const auto& [d, members] : c.domains) ++per_site[c.net.SiteOf(members.front())];
-  if (per_site.size() <= 1) return 0;
-  const int64_t first = per_site.begin()->second;
-  for (const auto& [site, count] : per_site) {
-    if (count != first) return 0;
-  }
-  return first;
-}
-
-// Rail rings over the group's domains, which `c.domains` lists site by site. Inside sites: ring (site s, rail j)
-// joins member j of every domain of site s. Across sites: ring (k, j) joins member j of the k-th domain of every
-// site.
-std::vector<std::vector<int64_t>> RailRings(const Ctx& c, int64_t per_site, bool across_sites) {
-  const auto m = static_cast<int64_t>(c.domains.begin()->second.size());
-  const auto sites = static_cast<int64_t>(c.domains.size()) / per_site;
-  std::vector<std::vector<int64_t>> rings(static_cast<size_t>((across_sites ? per_site : sites) * m));
-  int64_t k = 0;
-  for (const auto& [dom, members] : c.domains) {
-    const int64_t ring_group = across_sites ? k % per_site : k / per_site;
-    ++k;
-    for (int64_t j = 0; j < m; ++j)
-      rings[static_cast<size_t>(ring_group * m + j)].push_back(members[static_cast<size_t>(j)]);
-  }
-  return rings;
-}
-
-// Rail rings inside each site: `op`'s steps on a buffer of c.size / m per rail. Sites' fabrics are disjoint, so
-// their rings run at once without meeting.
-Phase SiteRingStep(const Ctx& c, int64_t per_site, CollectiveOp op) {
-  const auto m = static_cast<int64_t>(c.domains.begin()->second.size());
-  const double chunk = c.size / static_cast<double>(m * per_site);
-  return RingStep(RailRings(c, per_site, false), chunk,
-                  op == CollectiveOp::kAllReduce ? 2 * (per_site - 1) : per_site - 1, false);
-}
-
-// Rings across sites, on the shard that rank holds after the reductions inside its site (c.size / (m x
-// per_site)); the only phase whose transfers cross the WAN, with 2(S-1) steps for all-reduce and S-1 otherwise
-// over S sites.
-Phase WanRingStep(const Ctx& c, int64_t per_site, CollectiveOp op) {
-  const auto m = static_cast<int64_t>(c.domains.begin()->second.size());
-  const auto sites = static_cast<int64_t>(c.domains.size()) / per_site;
-  const double chunk = c.size / static_cast<double>(m * per_site * sites);
-  return RingStep(RailRings(c, per_site, true), chunk,
-                  op == CollectiveOp::kAllReduce ? 2 * (sites - 1) : sites - 1, false);
-}
-
-// Hierarchical across sites, NCCL-style: reduce-scatter inside each domain, then across the domains of each site,
-// the shard's all-reduce (or reduce-scatter, all-gather) across sites, and the gathers back. The WAN latency is
-// paid once per ring step of the cross-site phase only: twice for an all-reduce over two sites.
-Schedule MultiSiteHierarchical(const Ctx& c, int64_t per_site, bool nvls) {
-  Schedule s;
-  s.algorithm = nvls ? Algorithm::kNvls : Algorithm::kHierarchical;
-  s.reduced = c.clean;
-  const bool inner = c.domains.begin()->second.size() > 1;
-  const bool fabric = per_site > 1;
-  const auto append = [&](std::vector<Phase> phases) {
-    for (Phase& p : phases) s.phases.push_back(std::move(p));
-  };
-  const bool gather = c.op == CollectiveOp::kAllGather;
-  if (!gather) {  // the reduction inward: domain, site, then across sites on the shard
-    if (inner) append(InnerPhases(c, CollectiveOp::kReduceScatter, nvls));
-    if (fabric) s.phases.push_back(SiteRingStep(c, per_site, CollectiveOp::kReduceScatter));
-  }
-  s.phases.push_back(WanRingStep(c, per_site, c.op));
-  if (c.op != CollectiveOp::kReduceScatter) {  // and the gathers outward
-    if (fabric) s.phases.push_back(SiteRingStep(c, per_site, CollectiveOp::kAllGather));
-    if (inner) append(InnerPhases(c, CollectiveOp::kAllGather, nvls));
   }
   return s;
 }
@@ -660,12 +507,12 @@ Schedule Unroll(const Network& net, CollectiveOp op, Algorithm algo, Bytes size,
     s.phases.push_back(std::move(ph));
     return s;
   }
-  if (op == CollectiveOp::kAllToAll) return Direct(c);
+  if (op == CollectiveOp::kAllToAll) return schedule_parts::Direct(c);
   const bool reduce_family =
       op == CollectiveOp::kAllReduce || op == CollectiveOp::kReduceScatter || op == CollectiveOp::kAllGather;
   switch (algo) {
     case Algorithm::kDirect:
-      return Direct(c);
+      return schedule_parts::Direct(c);
     case Algorithm::kTree:
       if (op == CollectiveOp::kAllReduce || op == CollectiveOp::kBroadcast) return Tree(c);
       return Ring(c);

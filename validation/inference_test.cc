@@ -31,15 +31,16 @@ std::string ReadAll(const std::string& path) {
   return s.str();
 }
 
-// Measured with the serving stacks of data/serving_stacks.yaml: all 62 rows median 8.7%, worst 88.4% (Gaudi 2
-// at tp 4); calibration rows (9) 1.0% / 9.4%; check rows (53) 10.8% / 88.4%. The MLPerf Server p99s are
+// Measured with the serving stacks of data/serving_stacks.yaml: all 62 rows median 7.4%, worst 88.4% (Gaudi 2
+// at tp 4); calibration rows (9) 0.1% / 9.4%; check rows (53) 9.7% / 88.4%. The MLPerf Server p99s are
 // compared at the highest rate under the SLO, the model's against the submitter's (their rates are checked on
-// the Server throughput rows): -74% .. +48%. Before the Server runs lasted LoadGen's 600 s and admission kept a
-// watermark: 11.2% / 88.4%, the p99s at the submitter's rate -33% .. -88%; before dense JetStream caches,
-// weight-only int8, MLPerf Offline's 600 s runs and the MoE GEMM efficiency: 14.5% / 88.4%.
-constexpr double kMaxMedianAll = 0.10;
+// the Server throughput rows): -78% .. +49%. Before the MLPerf presets took their data sets' lengths: 8.7%;
+// before the Server runs lasted LoadGen's 600 s and admission kept a watermark: 11.2% / 88.4%, the p99s at the
+// submitter's rate -33% .. -88%; before dense JetStream caches, weight-only int8, MLPerf Offline's 600 s runs
+// and the MoE GEMM efficiency: 14.5% / 88.4%.
+constexpr double kMaxMedianAll = 0.09;
 constexpr double kMaxWorstAll = 0.95;
-constexpr double kMaxMedianCheck = 0.12;
+constexpr double kMaxMedianCheck = 0.11;
 constexpr double kMaxMedianCalibration = 0.05;
 
 TEST(InferenceValidation, PublishedServingFigures) {
@@ -83,23 +84,23 @@ TEST(InferenceValidation, EveryRowOfTheSharedFileIsHere) {
 // Poisson rate whose p99 TTFT <= 2 s and TPOT <= 200 ms, each probe run for 600 s as LoadGen runs a Server
 // scenario, against the throughput the submitter reached, with the submitter's batch limit where its
 // configuration states it. The bracket's top is the copies' steady-state capacity, which bounds the rate found.
-// Measured with each accelerator's default serving stack: H100x8 +16.7%, H200x8 +4.5%, B200 +9.4%, MI300Xx8
-// +7.9% with vLLM 0.4's prefill-first scheduling, as AMD ran it. The target is 15%; H100's copies of tp 2
-// are over it (NVIDIA's Server rate is 12% under its own Offline throughput, where the other submissions lose
-// 3-11%); bound 20% per row.
+// Measured with the stacks the submitters ran (NVIDIA's v4.1 harness, trtllm-2024): H100x8 +15.0%, H200x8
+// +1.2%, B200 +4.9%, MI300Xx8 +7.1% with vLLM 0.4's prefill-first scheduling, as AMD ran it. The target
+// is 15%; H100's copies of tp 2 sit at it (NVIDIA's Server rate is 12% under its own Offline throughput, where
+// the other submissions lose 2-11%); bound 20% per row.
 TEST(InferenceValidation, MlperfServerMaxUnderSlo) {
   struct Row {
     const char* accelerator;
     int count;
     int tp;
     const char* precision;
-    const char* stack;      // what the submitter ran (AMD's v4.1 runs: vLLM 0.4)
+    const char* stack;      // what the submitter ran (NVIDIA's v4.1 harness; AMD's v4.1 runs: vLLM 0.4)
     const char* max_batch;  // NVIDIA's gpu_batch_size for Server (configs/llama2-70b/Server/__init__.py)
     double published;
   };
-  const Row rows[] = {{"h100", 8, 2, "fp8", "auto", "1024", 21605.79},
-                      {"h200", 8, 1, "fp8", "auto", "896", 29228.22},
-                      {"b200", 1, 1, "fp4", "auto", "auto", 10755.59},
+  const Row rows[] = {{"h100", 8, 2, "fp8", "trtllm-2024", "1024", 21605.79},
+                      {"h200", 8, 1, "fp8", "trtllm-2024", "896", 29228.22},
+                      {"b200", 1, 1, "fp4", "trtllm-2024", "auto", 10755.59},
                       {"mi300x", 8, 1, "fp8", "vllm-0.4", "auto", 21028.23}};
   std::string report;
   for (const Row& r : rows) {

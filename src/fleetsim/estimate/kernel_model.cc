@@ -6,8 +6,12 @@
 namespace fleetsim {
 namespace {
 
-// Tensor-core GEMMs compute whole output tiles; 128 is the common CTA tile edge on current GPUs.
+// Tensor-core GEMMs compute whole output tiles; 128 is the common CTA tile edge on current GPUs. Along the rows
+// (the tokens) the libraries also have 64-row tiles, one warpgroup's MMA on Hopper (wgmma m64), which their
+// heuristics pick for a skinny GEMM when a 128-row tile would waste more: a decode batch of 167 tokens computes
+// 192 rows, not 256.
 constexpr double kTile = 128.0;
+constexpr double kRowTile = 64.0;
 // Weight-only kernels are built for decode's few rows (batched GEMV, AWQ/GPTQ kernels): their row tile is one
 // MMA instruction's 16 rows, not a 128-row CTA tile.
 constexpr double kWeightOnlyRowTile = 16.0;
@@ -74,11 +78,11 @@ Seconds KernelModel::GemmAt(double m, double n, double k, FlopRate rate, double 
 }
 
 Seconds KernelModel::Gemm(double m, double n, double k) const {
-  return GemmAt(m, n, k, matmul_rate_, operand_bytes_, operand_bytes_, kTile);
+  return GemmAt(m, n, k, matmul_rate_, operand_bytes_, operand_bytes_, kRowTile);
 }
 
 Seconds KernelModel::WideGemm(double m, double n, double k) const {
-  return GemmAt(m, n, k, wide_rate_, wide_bytes_, wide_bytes_, kTile);
+  return GemmAt(m, n, k, wide_rate_, wide_bytes_, wide_bytes_, kRowTile);
 }
 
 Seconds KernelModel::WeightOnlyGemm(double m, double n, double k, double weight_bytes) const {

@@ -13,17 +13,36 @@ LengthSpec Lognormal(double mean, int64_t max, double sigma) {
 const std::vector<RequestPreset>& RequestPresets() {
   static const std::vector<RequestPreset> presets = {
       // MLPerf Inference llama2-70b (24,576 OpenOrca samples, inputs and outputs capped at 1,024 tokens by the
-      // reference implementation). Output mean 290 tokens, D: tokens/s / samples/s of the v4.1 NVIDIA
-      // DGX-H100 Offline log, 24524.9 / 84.4792 = 290.3. Input mean 294 tokens, S: the MLCommons Llama 2 70B
-      // task-force description; the log-space spread 0.8 is an assumption (OpenOrca prompts are a long-tailed
-      // mix of short questions and long system prompts).
-      {"mlperf-llama2-70b", Lognormal(294, 1024, 0.8), Lognormal(290, 1024, 0.6),
-       "MLPerf Inference v4.1 llama2-70b (OpenOrca); output mean from the NVIDIA Offline log (D)"},
-      // MLPerf Inference mixtral-8x7b (15,000 samples of OpenOrca, GSM8K and MBXP). Output mean 146 tokens, D:
-      // 52415.9 / 359.173 = 145.9 from the v4.1 NVIDIA DGX-H100 Offline log. Input: taken as OpenOrca's
-      // (an assumption: the data set's prompt lengths were not read).
-      {"mlperf-mixtral-8x7b", Lognormal(294, 2048, 0.8), Lognormal(146, 2048, 0.8),
-       "MLPerf Inference v4.1 mixtral-8x7b; output mean from the NVIDIA Offline log (D), input assumed"},
+      // reference implementation). Input: mean 222.3 tokens (min 48, max 1,021, median 152, p99 791) and
+      // log-space s.d. 0.648, D: the input_length column of openshift-psap/performance-dashboard
+      // mlperf-data/summaries/llama2-70b-99.csv (all 24,576 rows; the sum, 5,463,976, is also stated by
+      // FlashLab-MBZUAI/HBFSim validation/calibration/h100-llama2-70b-calibration-protocol.json for the
+      // official pickle). Output mean 290 tokens, D: tokens/s / samples/s of the v4.1 NVIDIA DGX-H100 Offline
+      // log, 24524.9 / 84.4792 = 290.3 (MLPerf's README: 294.45 tokens per sample); its spread is the GPT-4
+      // reference answers' to the same prompts (log-space s.d. 1.106 in the same file), for lack of Llama 2's.
+      {"mlperf-llama2-70b", Lognormal(222.3, 1021, 0.648), Lognormal(290, 1024, 1.106),
+       "MLPerf Inference llama2-70b (OpenOrca): input lengths of the data set (D), output mean from the NVIDIA "
+       "Offline log (D)"},
+      // MLPerf Inference mixtral-8x7b (15,000 samples, 5,000 each of OpenOrca, GSM8K and MBXP). D: the
+      // input_length and output_length columns of openshift-psap/performance-dashboard
+      // mlperf-data/summaries/mixtral-8x7b.csv (all 15,000 rows): input mean 427.4 tokens (max 1,948, log-space
+      // s.d. 0.830), output mean 144.8 (max 1,024, s.d. 0.688); MLPerf's README states 144.84 tokens per sample
+      // and the v4.1 NVIDIA DGX-H100 Offline log gives 52415.9 / 359.173 = 145.9.
+      {"mlperf-mixtral-8x7b", Lognormal(427.4, 1948, 0.830), Lognormal(144.8, 1024, 0.688),
+       "MLPerf Inference mixtral-8x7b (OpenOrca, GSM8K, MBXP): lengths of the data set (D)"},
+      // MLPerf Inference llama3.1-405b (8,313 long-context samples: LongBench, LongDataCollections, RULER,
+      // GovReport and others; outputs capped at 2,000 tokens). D: the same dashboard's
+      // mlperf-data/summaries/llama3.1-405b file (all 8,313 rows): input mean 9,428.6 tokens (min 476, max 19,988,
+      // median 10,112: the lognormal's right skew is an approximation), log-space s.d. 0.558; output mean 684.7
+      // (max 1,830, s.d. 0.583), as MLPerf's README states (684.68 tokens per sample).
+      {"mlperf-llama3.1-405b", Lognormal(9428.6, 19988, 0.558), Lognormal(684.7, 2000, 0.583),
+       "MLPerf Inference llama3.1-405b (long-context mix): lengths of the data set (D)"},
+      // MLPerf Inference llama3.1-8b (v5.1, CNN/DailyMail summarisation, 13,368 samples). D: the same
+      // dashboard's mlperf-data/summaries/llama3-1-8b-datacenter.csv (all 13,368 rows): input mean 870.7 tokens
+      // (max 2,540, log-space s.d. 0.504), output mean 81.6 (max 2,135, s.d. 0.372; the file's output lengths,
+      // which may be the reference summaries').
+      {"mlperf-llama3.1-8b", Lognormal(870.7, 2540, 0.504), Lognormal(81.6, 2135, 0.372),
+       "MLPerf Inference llama3.1-8b (CNN/DailyMail summaries): lengths of the data set (D)"},
       // Azure LLM inference trace 2023, conversation service (Patel et al., Splitwise, ISCA 2024; CC-BY 4.0):
       // 19,365 requests; context mean 1,154.7 tokens (max 14,050), generated mean 211.1 (max 992), D: means
       // and maxima of the ContextTokens and GeneratedTokens columns of AzureLLMInferenceTrace_conv.csv.

@@ -10,8 +10,10 @@
 #include <string>
 
 #include "cli_test_util.h"
+#include "fleetsim/catalog/catalog.h"
 #include "fleetsim/core/error.h"
 #include "fleetsim/scenario/scenario.h"
+#include "fleetsim/serve/iteration_cost.h"
 #include "fleetsim/serve/request_mix.h"
 #include "fleetsim/serve/serve_run.h"
 
@@ -484,6 +486,39 @@ TEST(Issue11Fidelity, PrefillFirstStallsTheDecodes) {
   // A chunked_prefill the scenario states wins over the stack's prefill-first scheduling.
   const auto stated = run("vllm-0.4, chunked_prefill: on");
   EXPECT_LT(first_finish(stated), last_first_token(stated));
+}
+
+// jetstream-pytorch's int8 KV cache is dequantised on its way to the attention: the stack's
+// quantized_kv_read_bytes (1.42, fitted on the Llama 2 7B int8 row) is what one int8 element costs to read. A
+// decode iteration over a dense 96 x 2,048-token cache pays it on the KV reads only; a 16-bit cache is read as is.
+TEST(Issue11Fidelity, QuantizedKvCacheReadsItsDequantisation) {
+  const Scenario s = Scenario::Parse(
+      "cluster: {accelerator: tpu-v5e, count: 8}\nmodel: llama2-7b\n"
+      "serving: {precision: int8, stack: jetstream, replica: {tp: 8}, max_batch: 96, kv_cache: {length: 2048}}\n"
+      "workload: {input_tokens: 100, output_tokens: 100}\n",
+      "jetstream.yaml");
+  const StackSpec& stack = Catalog::BuiltIn().DefaultStack(s.cluster.accelerator.id);
+  ServingSpec serving = *s.serving;
+  ASSERT_TRUE(serving.quantized_kv_read_bytes);
+  EXPECT_DOUBLE_EQ(*serving.quantized_kv_read_bytes, 1.42);
+  IterationWork decode;
+  decode.decode_sequences = 96;
+  decode.decode_kv_tokens = 96 * 2048;
+  decode.logits_rows = 96;
+  IterationWork weights_only = decode;
+  weights_only.decode_kv_tokens = 0;
+  auto kv_seconds = [&](const ServingSpec& spec) {
+    IterationCost cost(s.cluster, s.model, spec, stack);
+    return cost.Time(decode) - cost.Time(weights_only);
+  };
+  const double dequantised = kv_seconds(serving);
+  serving.quantized_kv_read_bytes.reset();
+  EXPECT_NEAR(dequantised / kv_seconds(serving), 1.42, 1e-9);
+  serving.kv_precision = Precision::kBf16;  // a 16-bit cache: no dequantisation, twice the bytes
+  const double wide = kv_seconds(serving);
+  serving.quantized_kv_read_bytes = 1.42;
+  EXPECT_DOUBLE_EQ(kv_seconds(serving), wide);
+  EXPECT_NEAR(wide / dequantised, 2.0 / 1.42, 1e-9);
 }
 
 }  // namespace

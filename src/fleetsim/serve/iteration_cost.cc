@@ -50,6 +50,11 @@ IterationCost::IterationCost(const ClusterSpec& cluster, const ModelSpec& model,
   decode_bandwidth_ = cluster.accelerator.memory_bandwidth.value() *
                       serving.decode_attention_efficiency.value_or(
                           serving.memory_efficiency.value_or(cluster.accelerator.efficiency.memory));
+  // A quantised cache read through a dequantisation costs more bytes per element than it stores.
+  const double kv_element = ServingElementBytes(serving.kv_precision);
+  if (serving.quantized_kv_read_bytes && kv_element < 2.0) {
+    decode_bandwidth_ *= kv_element / *serving.quantized_kv_read_bytes;
+  }
   // Without GQA-aware kernels each query head of a group reads its KV head again.
   if (!serving.gqa_shared_kv_reads) {
     decode_bandwidth_ /=

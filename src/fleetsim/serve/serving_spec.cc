@@ -125,6 +125,7 @@ ServingSpec ParseServingSpec(YamlMap& m, const ClusterSpec& cluster, const Model
   s.memory_efficiency = stack->memory_efficiency;
   s.decode_attention_efficiency = stack->decode_attention_efficiency;
   s.gqa_shared_kv_reads = stack->gqa_shared_kv_reads;
+  s.quantized_kv_read_bytes = stack->quantized_kv_read_bytes;
   s.kv_reserve_output = stack->kv_reserve_output;
   s.weight_only_quantization = stack->weight_only_quantization;
   s.dense_kv_cache = stack->dense_kv_cache;

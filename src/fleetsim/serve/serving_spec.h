@@ -45,6 +45,7 @@ struct ServingSpec {
   std::optional<double> memory_efficiency;
   std::optional<double> decode_attention_efficiency;
   bool gqa_shared_kv_reads = true;
+  std::optional<double> quantized_kv_read_bytes;  // per KV element below 16 bits (serving_stack.h)
   // Admission reserves KV blocks for the prompt and every output token (TensorRT-LLM's GUARANTEED_NO_EVICT), so
   // no running sequence is ever preempted; false: the prompt's only, growing while decoding (vLLM).
   bool kv_reserve_output = false;

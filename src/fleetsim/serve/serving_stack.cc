@@ -39,6 +39,7 @@ ServingStack ParseServingStack(YamlMap& m) {
   s.memory_efficiency = m.OptNumber("memory_efficiency", share);
   s.decode_attention_efficiency = m.OptNumber("decode_attention_efficiency", share);
   if (auto v = m.OptBool("gqa_shared_kv_reads")) s.gqa_shared_kv_reads = *v;
+  s.quantized_kv_read_bytes = m.OptNumber("quantized_kv_read_bytes", Range::Between(1.0, 4.0));
   if (auto v = m.OptBool("kv_reserve_output")) s.kv_reserve_output = *v;
   if (auto v = m.OptBool("weight_only_quantization")) s.weight_only_quantization = *v;
   if (auto v = m.OptBool("dense_kv_cache")) s.dense_kv_cache = *v;

@@ -36,6 +36,10 @@ struct ServingStack {
   // head, as TensorRT-LLM's masked MHA kernel before XQA and Hugging Face's repeat_kv do), so GQA saves memory
   // but not decode bandwidth.
   bool gqa_shared_kv_reads = true;
+  // Bytes the decode attention reads per element of a KV cache stored below 16 bits (int8, fp8): the element, its
+  // scales and whatever a dequantisation to 16 bits writes and reads again on the way. Empty: the element's own
+  // size (the kernel reads the quantised cache directly).
+  std::optional<double> quantized_kv_read_bytes;
   // Admission reserves the KV blocks of the prompt and of every output token (TensorRT-LLM's default
   // GUARANTEED_NO_EVICT capacity scheduler): nothing is preempted, fewer sequences run. False: blocks grow with
   // decoding and the newest sequence is preempted when they run out (vLLM).

@@ -302,8 +302,15 @@ Command AddDemoCommand(CLI::App& root) {
     out << serve.RenderText();
     for (const ServingRow& r : serving) {
       if (!r.scenario.cluster.accelerator.efficiency.calibrated()) {
-        out << fmt::format("uncalibrated for serving: {} borrows {}'s figures\n",
-                           r.scenario.cluster.accelerator.id, r.scenario.cluster.accelerator.efficiency.relative);
+        const ServingSpec& sv = *r.scenario.serving;
+        // A serving stack fitted on the accelerator's own published runs fixes its GEMMs at least.
+        const std::string own = sv.gemm_efficiency
+                                    ? fmt::format(", but for its GEMMs ({:.0f}% of peak, the {} stack's)",
+                                                  *sv.gemm_efficiency * 100.0, sv.stack)
+                                    : "";
+        out << fmt::format("uncalibrated for serving: {} borrows {}'s figures{}\n",
+                           r.scenario.cluster.accelerator.id, r.scenario.cluster.accelerator.efficiency.relative,
+                           own);
       }
     }
     out << "\nPlans: tp/pp/dp/cp = tensor/pipeline/data/context parallel, vpp = interleaved stages, mb = "

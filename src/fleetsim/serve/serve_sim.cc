@@ -58,6 +58,10 @@ class Simulator final : public EventHandler {
     watermark_blocks_ =
         static_cast<int64_t>(kAdmissionWatermark * static_cast<double>(run_.kv_blocks_per_replica));
     run_.max_batch = serving.max_batch.value_or(kAutoMaxBatch);
+    // One server process drives one host's accelerators: the copies on a host share its time per token.
+    const int64_t copies_per_host =
+        std::clamp<int64_t>(cluster.node.host.accelerators_per_host / serving.ReplicaDevices(), 1, run_.replicas);
+    host_seconds_per_token_ = serving.host_seconds_per_token * static_cast<double>(copies_per_host);
     replicas_.resize(static_cast<size_t>(run_.replicas));
     for (Replica& r : replicas_) r.free_blocks = run_.kv_blocks_per_replica;
     run_.requests.resize(requests.size());
@@ -288,7 +292,9 @@ class Simulator final : public EventHandler {
       rep.busy = false;
       return;
     }
-    const double dt = cost_.Time(work);
+    // The host hands back every emitted token while the accelerators run the next iteration; where it is the
+    // slower of the two (a small model, a large batch) the iteration waits for it.
+    const double dt = std::max(cost_.Time(work), host_seconds_per_token_ * static_cast<double>(work.logits_rows));
     rep.busy = true;
     rep.iteration_started = Now();
     run_.iterations++;
@@ -368,8 +374,9 @@ class Simulator final : public EventHandler {
   ServeRun run_;
   size_t next_ = 0;
   size_t round_robin_ = 0;
-  int64_t dense_length_ = 0;      // tokens of each sequence's dense KV slot; 0: paged blocks
-  int64_t watermark_blocks_ = 0;  // KV blocks admission leaves free for growing sequences
+  int64_t dense_length_ = 0;           // tokens of each sequence's dense KV slot; 0: paged blocks
+  int64_t watermark_blocks_ = 0;       // KV blocks admission leaves free for growing sequences
+  double host_seconds_per_token_ = 0;  // one copy's share of its host's time per returned token
   size_t prefill_copies_ = 0;
   LinkLevel kv_link_;  // between a prefill copy's device and its decode counterpart
   std::unordered_map<int32_t, std::pair<size_t, int64_t>> in_transit_;  // request -> prefill copy, blocks held

@@ -37,6 +37,8 @@ struct ServingSpec {
   // Fixed host-side cost of one iteration (scheduling, sampling, kernel launches not overlapped). Documented in
   // docs/serve.md; one value, not per case.
   double iteration_overhead_s = 0.0;
+  // Overlapped host time per returned token of one server process (serving_stack.h); 0: none.
+  double host_seconds_per_token = 0.0;
   // The serving software stack (serving_stack.h) and the kernel efficiencies it sets; empty: the accelerator's
   // calibrated ones.
   std::string stack = "generic";

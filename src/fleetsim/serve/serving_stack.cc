@@ -45,6 +45,7 @@ ServingStack ParseServingStack(YamlMap& m) {
   if (auto v = m.OptBool("dense_kv_cache")) s.dense_kv_cache = *v;
   if (auto v = m.OptBool("prefill_first")) s.prefill_first = *v;
   s.iteration_overhead_s = m.OptQuantity("iteration_overhead", Dimension::kTime, Range::Between(0, 1));
+  s.host_seconds_per_token = m.OptQuantity("host_time_per_token", Dimension::kTime, Range::Between(0, 0.01));
   s.kv_fraction = m.OptNumber("kv_fraction", share);
   if (m.Has("sources")) s.sources = m.StringMap("sources");
   m.Finish();

@@ -56,6 +56,10 @@ struct ServingStack {
   bool prefill_first = false;
   // Host-side seconds per iteration (scheduling, sampling, launch gaps).
   std::optional<double> iteration_overhead_s;
+  // Host time per token the server hands back (sampling results pulled to the host, detokenised, routed to their
+  // requests), overlapped with the accelerators: one server process drives one host's accelerators, so the copies
+  // on a host share it, and an iteration lasts at least its tokens' host time. Empty: none.
+  std::optional<double> host_seconds_per_token;
   // Share of the memory left after weights and activations the KV cache takes.
   std::optional<double> kv_fraction;
   std::map<std::string, std::string> sources;

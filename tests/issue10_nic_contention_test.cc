@@ -45,7 +45,7 @@ struct StepRun {
 StepRun Simulate(const Scenario& s, bool share_nic) {
   const Plan plan = *FixedPlan(s.training);
   PipelineCosts costs = Estimator(s.model, s.cluster, s.training).Pipeline(plan);
-  if (!share_nic) costs.dp_on_nic = false;
+  if (!share_nic) costs.nic.dp = false;
   StepSimulationOptions options;
   options.schedule = plan.vpp > 1 ? PipelineSchedule::kInterleaved : PipelineSchedule::kOneFOneB;
   const StepSimulation sim = SimulateStep(costs, plan, options);
@@ -57,8 +57,8 @@ StepRun Simulate(const Scenario& s, bool share_nic) {
 TEST(Issue10NicContention, PipelineTransfersShareTheNicWithTheGradientReduction) {
   const Scenario s = Gpt3("{tp: 4, pp: 8, dp: 128, vpp: 12}", 4096);
   const PipelineCosts costs = Estimator(s.model, s.cluster, s.training).Pipeline(*FixedPlan(s.training));
-  ASSERT_TRUE(costs.dp_on_nic);
-  ASSERT_TRUE(costs.pp_on_nic);
+  ASSERT_TRUE(costs.nic.dp);
+  ASSERT_TRUE(costs.nic.pp);
   const StepRun shared = Simulate(s, true);
   const StepRun apart = Simulate(s, false);
   std::printf(
@@ -75,8 +75,8 @@ TEST(Issue10NicContention, NothingToShareWhenTheDataParallelGroupStaysInTheNode)
   // pipeline transfers use the NICs.
   const Scenario s = Gpt3("{tp: 1, pp: 4, dp: 8, vpp: 1}", 32);
   const PipelineCosts costs = Estimator(s.model, s.cluster, s.training).Pipeline(*FixedPlan(s.training));
-  EXPECT_FALSE(costs.dp_on_nic);
-  EXPECT_TRUE(costs.pp_on_nic);
+  EXPECT_FALSE(costs.nic.dp);
+  EXPECT_TRUE(costs.nic.pp);
   EXPECT_EQ(Simulate(s, true).contention, 0.0);
 }
 

@@ -117,7 +117,18 @@ bool Estimator::ReducesEveryMicroBatch(const Plan& plan) const {
   return plan.zero >= 2 && training_.stack.sharded_gradient_accumulation;
 }
 
-Estimator::NicUse Estimator::NicTraffic(const Plan& plan) const {
+Seconds Estimator::GradientReductionTime(const Plan& plan) const {
+  const CollectiveOp op = plan.zero == 0 ? CollectiveOp::kAllReduce : CollectiveOp::kReduceScatter;
+  return DataParallelTime(plan, op, GradientCommBytes(training_.precision, training_.stack),
+                          DataParallelPieces(plan, ReducesEveryMicroBatch(plan) || plan.zero >= 3));
+}
+
+Seconds Estimator::WeightGatherTime(const Plan& plan) const {
+  return DataParallelTime(plan, CollectiveOp::kAllGather, WeightCommBytes(training_.precision, training_.stack),
+                          DataParallelPieces(plan, plan.zero >= 3));
+}
+
+NicUse Estimator::NicTraffic(const Plan& plan) const {
   // Ranks are tensor-parallel innermost, then context, data and pipeline parallel: a group leaves the domain
   // when its span (members x stride) exceeds it.
   const int64_t domain = levels_.DomainSize();
@@ -228,11 +239,6 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
   // micro-batch's backward, so that backward is all the reduction can hide behind; the parameter all-gather of
   // the distributed optimizer hides behind the first micro-batch's forward.
   const DeviceParams device = DeviceStageParams(model_, params_, plan);
-  const double g = GradientCommBytes(training_.precision, training_.stack);
-  const double w = WeightCommBytes(training_.precision, training_.stack);
-  auto sync = [&](CollectiveOp op, double bytes_per_param, bool per_layer = false) {
-    return DataParallelTime(plan, op, bytes_per_param, DataParallelPieces(plan, per_layer));
-  };
   // What the reduction can hide behind: the last micro-batch's backward, the first one's forward; nothing for a
   // stack that reduces after the backward (dp_overlap false).
   const bool overlap = training_.stack.dp_overlap;
@@ -253,12 +259,12 @@ StepBreakdown Estimator::Breakdown(const Plan& plan) const {
   };
   if (device.dense_ranks > 1) {
     if (plan.zero == 0) {
-      b.dp_comm = exposed_after(sync(CollectiveOp::kAllReduce, g), mb_backward);
+      b.dp_comm = exposed_after(GradientReductionTime(plan), mb_backward);
     } else {
       // ZeRO-2/3 with sharded accumulation reduce-scatter every micro-batch's gradients during its backward.
       const bool per_micro_batch = ReducesEveryMicroBatch(plan);
-      const Seconds reduce = sync(CollectiveOp::kReduceScatter, g, per_micro_batch || plan.zero >= 3);
-      const Seconds gather = sync(CollectiveOp::kAllGather, w, plan.zero >= 3);
+      const Seconds reduce = GradientReductionTime(plan);
+      const Seconds gather = WeightGatherTime(plan);
       if (plan.zero >= 3) {
         // FSDP gathers the weights for every micro-batch's forward and backward, layer by layer. The gathers and
         // the reductions share the data-parallel links, one after another: a backward must hide its gather and,
@@ -322,11 +328,7 @@ PipelineCosts Estimator::Pipeline(const Plan& plan) const {
   p.tp_bytes = costs.dense.tp_bytes.value();
   p.cp_bytes = costs.dense.cp_bytes.value();
   p.ep_bytes = costs.moe.ep_bytes.value();
-  const NicUse nic = NicTraffic(plan);
-  p.dp_on_nic = nic.dp;
-  p.pp_on_nic = nic.pp;
-  p.ep_on_nic = nic.ep;
-  p.cp_on_nic = nic.cp;
+  p.nic = NicTraffic(plan);
   // The backward's GEMMs compute input gradients and weight gradients in equal parts; attention has no weights.
   p.layer_weight_grad =
       std::max(Seconds(0), backward - mix(costs.dense.attention_backward, costs.moe.attention_backward)) * 0.5;
@@ -363,16 +365,14 @@ PipelineCosts Estimator::Pipeline(const Plan& plan) const {
   if (device.dense_ranks > 1) {
     const double g = GradientCommBytes(training_.precision, training_.stack);
     const double w = WeightCommBytes(training_.precision, training_.stack);
-    const bool per_micro_batch = ReducesEveryMicroBatch(plan);
-    p.dp_reduce = DataParallelTime(plan, plan.zero == 0 ? CollectiveOp::kAllReduce : CollectiveOp::kReduceScatter,
-                                   g, DataParallelPieces(plan, per_micro_batch || plan.zero >= 3));
+    p.dp_reduce = GradientReductionTime(plan);
     p.dp_reduce_bytes = (device.dense + device.expert) * g;
     p.dp_ranks = device.dense_ranks;
     if (plan.zero >= 1) {
-      p.dp_gather = DataParallelTime(plan, CollectiveOp::kAllGather, w, DataParallelPieces(plan, plan.zero >= 3));
+      p.dp_gather = WeightGatherTime(plan);
       p.dp_gather_bytes = (device.dense + device.expert) * w;
     }
-    p.reduce_every_micro_batch = per_micro_batch;
+    p.reduce_every_micro_batch = ReducesEveryMicroBatch(plan);
     p.gather_every_micro_batch = plan.zero >= 3;
   }
   p.optimizer = OptimizerStep(plan, device);

@@ -23,6 +23,15 @@
 
 namespace fleetsim {
 
+// Which traffic leaves the scale-up domain through the devices' NICs (the scale-out fabric), where it shares them:
+// the data-parallel collectives, the pipeline transfers, the expert all-to-alls, the context exchange.
+struct NicUse {
+  bool dp = false;
+  bool pp = false;
+  bool ep = false;
+  bool cp = false;
+};
+
 // A plan's costs in the pieces a schedule is made of, priced by the estimator's physics, for an executor that
 // runs the schedule itself (the step simulator) instead of the closed form. Per device of a stage.
 struct PipelineCosts {
@@ -48,12 +57,7 @@ struct PipelineCosts {
   double tp_bytes = 0;
   double cp_bytes = 0;
   double ep_bytes = 0;
-  // Which traffic leaves the scale-up domain through the devices' NICs (the scale-out fabric), where it shares
-  // them: the data-parallel collectives, the pipeline transfers, the expert all-to-alls, the context exchange.
-  bool dp_on_nic = false;
-  bool pp_on_nic = false;
-  bool ep_on_nic = false;
-  bool cp_on_nic = false;
+  NicUse nic;            // which of the step's traffic shares the devices' NICs
   Seconds head_forward;  // logits and loss of one micro-batch, on the last stage
   Seconds head_backward;
   Seconds p2p;              // one micro-batch's activation (or its gradient) across a stage boundary inside a site
@@ -119,10 +123,10 @@ class Estimator {
   int64_t DataParallelPieces(const Plan& plan, bool per_layer) const;
   // ZeRO-2/3 with sharded accumulation: every micro-batch's gradients are reduce-scattered during its backward.
   bool ReducesEveryMicroBatch(const Plan& plan) const;
-  // Which of a plan's traffic leaves the scale-up domain through the devices' NICs (PipelineCosts::dp_on_nic ...).
-  struct NicUse {
-    bool dp = false, pp = false, ep = false, cp = false;
-  };
+  // One stage's gradient reduction per issue (all-reduce without ZeRO, else reduce-scatter) and its weights'
+  // all-gather, each in the pieces DataParallelPieces gives (the estimate and the step simulator share these).
+  Seconds GradientReductionTime(const Plan& plan) const;
+  Seconds WeightGatherTime(const Plan& plan) const;
   NicUse NicTraffic(const Plan& plan) const;
   // Bytes of one micro-batch's activation across a stage boundary, per device.
   double StageTransferBytes(const Plan& plan) const;

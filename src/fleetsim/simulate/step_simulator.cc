@@ -187,9 +187,9 @@ class StepRun final : public EventHandler {
         extra += d * (factor - 1.0);
         d *= factor;
       }
-      const bool on_nic = (op == PassCollective::kExpertParallel && c_.ep_on_nic) ||
-                          (op == PassCollective::kContextParallel && c_.cp_on_nic);
-      if (on_nic && c_.dp_on_nic) d = ShareNic(s, t, d);
+      const bool on_nic = (op == PassCollective::kExpertParallel && c_.nic.ep) ||
+                          (op == PassCollective::kContextParallel && c_.nic.cp);
+      if (on_nic && c_.nic.dp) d = ShareNic(s, t, d);
       RecordCollective(s, p, op, layer, bytes, t, d);
       t += d;
     };
@@ -448,7 +448,7 @@ class StepRun final : public EventHandler {
       const int to = to_v % pp_;
       const int chunk = to_v / pp_;
       Seconds transfer = to == s ? Seconds(0) : TransferTime(s, to, now);
-      if (to != s && c_.pp_on_nic && c_.dp_on_nic) {
+      if (to != s && c_.nic.pp && c_.nic.dp) {
         // The activation leaves through the sender's NIC and arrives through the receiver's.
         const double work = transfer.value();
         transfer = Seconds(std::max(ShareNic(s, now, work), ShareNic(to, now, work)));

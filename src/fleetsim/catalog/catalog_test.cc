@@ -44,7 +44,7 @@ TEST(Catalog, MatchesDatasheetFigures) {
   ASSERT_NE(h100, nullptr);
   EXPECT_DOUBLE_EQ(h100->peak_bf16.value(), 989e12);
   EXPECT_DOUBLE_EQ(h100->Peak(Precision::kFp8).value(), 1979e12);
-  EXPECT_DOUBLE_EQ(h100->memory_capacity.value(), 80e9);
+  EXPECT_DOUBLE_EQ(h100->memory_capacity.value(), 81559.0 * 1048576.0);  // nvidia-smi's memory.total
   EXPECT_DOUBLE_EQ(h100->memory_bandwidth.value(), 3.35e12);
   const Accelerator* a100 = c.FindAccelerator("a100");
   ASSERT_NE(a100, nullptr);

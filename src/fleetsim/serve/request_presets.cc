@@ -43,6 +43,15 @@ const std::vector<RequestPreset>& RequestPresets() {
       // which may be the reference summaries').
       {"mlperf-llama3.1-8b", Lognormal(870.7, 2540, 0.504), Lognormal(81.6, 2135, 0.372),
        "MLPerf Inference llama3.1-8b (CNN/DailyMail summaries): lengths of the data set (D)"},
+      // MLPerf Inference deepseek-r1 (v5.1 reasoning benchmark, 4,388 samples; outputs capped at 20,000 tokens).
+      // D: the input_length and output_length columns of openshift-psap/performance-dashboard
+      // datasets/summaries/deepseek-r1.csv (all 4,388 rows, written from the official
+      // mlperf_deepseek_r1_dataset_4388_fp8_eval.pkl's tok_input_len and tok_ref_output_len): input mean 803.8
+      // tokens (min 52, max 3,140, log-space s.d. 0.868; two clusters, 1,110 prompts under 500 tokens averaging
+      // 180 and the rest averaging 1,015, which one lognormal smooths over), output mean 3,886.2 with the 20,000
+      // cap (log-space s.d. 1.023), as MLPerf's README states (mean-output-tok-len 3886.2274).
+      {"mlperf-deepseek-r1", Lognormal(803.8, 3140, 0.868), Lognormal(3886.2, 20000, 1.023),
+       "MLPerf Inference deepseek-r1 (reasoning): lengths of the data set (D)"},
       // Azure LLM inference trace 2023, conversation service (Patel et al., Splitwise, ISCA 2024; CC-BY 4.0):
       // 19,365 requests; context mean 1,154.7 tokens (max 14,050), generated mean 211.1 (max 992), D: means
       // and maxima of the ContextTokens and GeneratedTokens columns of AzureLLMInferenceTrace_conv.csv.

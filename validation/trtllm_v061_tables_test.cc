@@ -4,10 +4,11 @@
 // (fp8 weights and KV cache) and A100 (fp16). The A100 table's header says "out tok/s" without "/GPU"; its cells
 // are read per GPU as inference.csv reads them (its two-GPU GPT-J and LLaMA cells agree with that reading within
 // 3%, where a total would put them near +100%).
-// Measured (trtllm-0.6 stack, nothing fitted on these cells): 32 cells, median |error| 10.9%, worst 28.8%.
-// Throughput is predicted low on 18 of 20 cells (-20% .. +3%, median 10%); first-token latency of 128-token
-// prompts high on all six models (-13% .. -29%: fixed per-layer costs under-counted at a few hundred tokens, as on
-// inference.csv's Llama 2 70B rows), of 2048-token prompts within -21% .. +6%.
+// Measured (trtllm-0.6 stack, nothing fitted on these cells): 32 cells, median |error| 7.7%, worst 30.8%.
+// Throughput is predicted low on 17 of 20 cells (-17% .. +6%, median 7%); first-token latency of 128-token
+// prompts short on all six models (-16% .. -31%: fixed per-layer costs under-counted at a few hundred tokens, as
+// on inference.csv's Llama 2 70B rows), of 2048-token prompts within -22% .. +6%. With HBM streaming at the 0.80
+// prior instead of the measured fractions (H100 0.887, A100 0.834): 10.9% / 28.8%.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 

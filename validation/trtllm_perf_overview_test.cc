@@ -4,13 +4,13 @@
 // Nine of these 80 cells are also rows of validation/inference.csv (Llama 3.3 70B 128/2048, 1000/1000 and 2048/128
 // on B200 and H200 and 20000/2000 on H200; Llama 3.1 8B 128/128 on H100, whose host time the trtllm-pytorch stack
 // was fitted on, and on H200); the other 71 are read here only.
-// Measured: median |error| 7.7%, worst 36.2% (80 cells). By table: Llama 3.3 70B on B200 tp1 fp4 -0% .. +21%
-// (median 10%), on H200 tp1 -12% .. +6% (6%), on H100 tp2 -8% .. +8% (2%); Llama 3.1 8B on H200 -19% .. +7%
-// (7%), on H100 -22% .. 0% (15%); Llama 3.1 405B on B200 tp4 +3% .. +36% (12%), on H200 tp8 -12% .. +6% (6%), on
+// Measured: median |error| 7.2%, worst 34.9% (80 cells). By table: Llama 3.3 70B on B200 tp1 fp4 -2% .. +19%
+// (median 8%), on H200 tp1 -12% .. +6% (6%), on H100 tp2 -8% .. +8% (2%); Llama 3.1 8B on H200 -19% .. +7%
+// (7%), on H100 -22% .. 0% (15%); Llama 3.1 405B on B200 tp4 +2% .. +35% (11%), on H200 tp8 -12% .. +6% (6%), on
 // H100 tp8 -15% .. +14% (7%). Before the GPUs took the memory they report (81,559 MiB on H100, not 80e9 B):
 // 10.0% / 34.4%; before HBM streamed at the measured fractions (H100 0.887, H200 0.865 instead of 0.80): 8.2% /
-// 37.9%. Blackwell fp4 decode comes out fast and Hopper's long prompts slow: the bounds below are
-// the present accuracy with a margin.
+// 37.9%; before B200's HBM took the 7.67 TB/s its bus gives (not 8): 7.7% / 36.2%. Blackwell fp4 decode comes out
+// fast and Hopper's long prompts slow: the bounds below are the present accuracy with a margin.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 

@@ -40,6 +40,7 @@ struct Replica {
   int64_t free_blocks = 0;
   bool busy = false;
   double iteration_started = 0;
+  int64_t decodes_since_admission = 0;  // decode iterations since the running batch last took new prompts
 };
 
 class Simulator final : public EventHandler {
@@ -202,6 +203,17 @@ class Simulator final : public EventHandler {
     return blocks + (grows ? watermark_blocks_ : 0) <= rep.free_blocks;
   }
 
+  // Whether the running batch takes new prompts in this iteration: always, unless the stack admits only every
+  // `admission_interval` decode iterations (TGI's router), sooner when the queue outgrows the batch by
+  // `admission_queue_ratio`; an idle copy admits at once.
+  bool AdmissionOpen(const Replica& rep) const {
+    if (serving_.admission_interval <= 0 || rep.running.empty()) return true;
+    if (rep.decodes_since_admission >= serving_.admission_interval) return true;
+    const double queue_needed =
+        std::floor(serving_.admission_queue_ratio * static_cast<double>(rep.running.size()));
+    return serving_.admission_queue_ratio > 0 && static_cast<double>(rep.waiting.size()) >= queue_needed;
+  }
+
   // Whether copy `ri`'s first waiting request fits now (batch room and KV blocks).
   bool CanAdmit(const Replica& rep, size_t ri) const {
     return !rep.waiting.empty() && static_cast<int64_t>(rep.running.size()) < run_.max_batch &&
@@ -214,7 +226,8 @@ class Simulator final : public EventHandler {
     int64_t budget = serving_.max_tokens;
     const bool static_batch = serving_.scheduler == BatchScheduler::kStatic;
     // Prefill first: while a waiting prompt can be admitted, the iteration prefills prompts only.
-    const bool prefill_only = serving_.prefill_first && !static_batch && CanAdmit(rep, ri);
+    const bool admission_open = static_batch || AdmissionOpen(rep);
+    const bool prefill_only = serving_.prefill_first && !static_batch && admission_open && CanAdmit(rep, ri);
     // Decodes first, oldest first; a decode crossing into a new block may preempt the newest sequences.
     const int64_t preemptions_before = run_.preemptions;
     for (size_t i = 0; i < rep.running.size(); ++i) {
@@ -253,7 +266,9 @@ class Simulator final : public EventHandler {
     }
     // An iteration that had to preempt admits nothing: the cache has no room for new prompts (vLLM's scheduler
     // skips prefills in a step that preempted).
-    const bool admit = static_batch ? rep.running.empty() : run_.preemptions == preemptions_before;
+    const bool admit =
+        static_batch ? rep.running.empty() : admission_open && run_.preemptions == preemptions_before;
+    const size_t running_before = rep.running.size();
     while (admit && !rep.waiting.empty() && static_cast<int64_t>(rep.running.size()) < run_.max_batch &&
            (budget > 0 || static_batch)) {
       const int32_t id = rep.waiting.front();
@@ -291,6 +306,11 @@ class Simulator final : public EventHandler {
     if (work.prefill_tokens + work.decode_sequences == 0) {
       rep.busy = false;
       return;
+    }
+    if (rep.running.size() > running_before) {
+      rep.decodes_since_admission = 0;
+    } else if (work.decode_sequences > 0) {
+      rep.decodes_since_admission++;
     }
     // The host hands back every emitted token while the accelerators run the next iteration; where it is the
     // slower of the two (a small model, a large batch) the iteration waits for it.

@@ -135,6 +135,8 @@ ServingSpec ParseServingSpec(YamlMap& m, const ClusterSpec& cluster, const Model
     s.chunked_prefill = false;
   }
   if (!kv_fraction_given && stack->kv_fraction) s.kv_fraction = *stack->kv_fraction;
+  s.admission_interval = stack->admission_interval.value_or(0);
+  s.admission_queue_ratio = stack->admission_queue_ratio.value_or(0.0);
   s.host_seconds_per_token = stack->host_seconds_per_token.value_or(0.0);
   s.iteration_overhead_s = m.OptQuantity("iteration_overhead", Dimension::kTime, Range::Between(0, 10))
                                .value_or(stack->iteration_overhead_s.value_or(kDefaultIterationOverheadS));

@@ -32,8 +32,12 @@ struct ServingSpec {
   int64_t max_tokens = 8192;         // tokens per iteration (prefill chunks + decodes) per copy
   bool chunked_prefill = true;       // false: a prompt prefills whole, in one iteration
   bool prefill_first = false;        // prompts prefill in iterations of their own, decodes wait (serving_stack.h)
-  double kv_fraction = 0.9;          // share of the memory left after weights and activations the KV cache takes
-  int64_t block_tokens = 16;         // tokens per KV-cache block
+  // A running batch takes new prompts every `admission_interval` decode iterations (0: whenever they fit), or
+  // sooner when the queue holds `admission_queue_ratio` times the running sequences (0: never sooner).
+  int64_t admission_interval = 0;
+  double admission_queue_ratio = 0.0;
+  double kv_fraction = 0.9;   // share of the memory left after weights and activations the KV cache takes
+  int64_t block_tokens = 16;  // tokens per KV-cache block
   // Fixed host-side cost of one iteration (scheduling, sampling, kernel launches not overlapped). Documented in
   // docs/serve.md; one value, not per case.
   double iteration_overhead_s = 0.0;

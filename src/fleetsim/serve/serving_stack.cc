@@ -44,6 +44,8 @@ ServingStack ParseServingStack(YamlMap& m) {
   if (auto v = m.OptBool("weight_only_quantization")) s.weight_only_quantization = *v;
   if (auto v = m.OptBool("dense_kv_cache")) s.dense_kv_cache = *v;
   if (auto v = m.OptBool("prefill_first")) s.prefill_first = *v;
+  s.admission_interval = m.OptInteger("admission_interval", Range::Between(1, 10000));
+  s.admission_queue_ratio = m.OptNumber("admission_queue_ratio", Range::Between(0.0, 100.0));
   s.iteration_overhead_s = m.OptQuantity("iteration_overhead", Dimension::kTime, Range::Between(0, 1));
   s.host_seconds_per_token = m.OptQuantity("host_time_per_token", Dimension::kTime, Range::Between(0, 0.01));
   s.kv_fraction = m.OptNumber("kv_fraction", share);

@@ -54,6 +54,11 @@ struct ServingStack {
   // Waiting prompts are prefilled whole in iterations of their own while every decode waits (vLLM's scheduler
   // before chunked prefill). False: decodes and prefill chunks share each iteration.
   bool prefill_first = false;
+  // New prompts join a running batch only every this many decode iterations, or sooner when the queue holds
+  // `admission_queue_ratio` times the running sequences (Hugging Face TGI's router: --max-waiting-tokens and
+  // --waiting-served-ratio). Empty: whenever they fit.
+  std::optional<int64_t> admission_interval;
+  std::optional<double> admission_queue_ratio;
   // Host-side seconds per iteration (scheduling, sampling, launch gaps).
   std::optional<double> iteration_overhead_s;
   // Host time per token the server hands back (sampling results pulled to the host, detokenised, routed to their

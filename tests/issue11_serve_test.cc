@@ -545,6 +545,43 @@ TEST(Issue11Fidelity, QuantizedKvCacheReadsItsDequantisation) {
   EXPECT_NEAR(wide / dequantised, 2.0 / 1.42, 1e-9);
 }
 
+// DeepSeek-V3's multi-head latent attention caches one latent of 512 values and a 64-value rotary key per token
+// and layer, shared by the 128 heads and whole on every tensor-parallel rank: 576 x 61 layers x 1 byte (fp8) per
+// token and device, where 128 heads of K and V (the model read as plain attention) would be 16,384 values per
+// layer even split over tp 8. Decoding runs the heads over the latent, 2 x (2 x 512 + 64) FLOPs per head and
+// cached token: on one H200 that arithmetic, not the read, bounds the decode attention.
+TEST(Issue11Fidelity, LatentAttentionCachesTheLatentAndComputesOverIt) {
+  auto scenario = [](int tp) {
+    return Scenario::Parse(
+        "cluster: {accelerator: h200, count: 8}\nmodel: deepseek-v3\n"
+        "serving: {precision: fp8, replica: {tp: " +
+            std::to_string(tp) + ", ep: " + std::to_string(8 / tp) +
+            "}}\nworkload: {input_tokens: 1000, output_tokens: 1000}\n",
+        "mla.yaml");
+  };
+  const Scenario s = scenario(8);
+  const StackSpec& stack = Catalog::BuiltIn().DefaultStack(s.cluster.accelerator.id);
+  IterationCost latent(s.cluster, s.model, *s.serving, stack);
+  EXPECT_DOUBLE_EQ(latent.KvBytesPerTokenPerDevice(), 576.0 * 61.0);
+  ModelSpec plain = s.model;
+  plain.mla = MlaSpec{};
+  IterationCost full(s.cluster, plain, *s.serving, stack);
+  EXPECT_DOUBLE_EQ(full.KvBytesPerTokenPerDevice(), 2.0 * 16.0 * 128.0 * 61.0);
+  // tp 1: every head on one device. 64 sequences of 8,192 cached tokens: 0.54M tokens x 576 bytes = 0.30 GB per
+  // layer (63 us at H200's 4.8 TB/s x 0.865), against 0.54M x 128 heads x 2,176 FLOPs = 151 GFLOP per layer.
+  const Scenario one = scenario(1);
+  IterationCost tp1(one.cluster, one.model, *one.serving, stack);
+  IterationWork decode;
+  decode.decode_sequences = 64;
+  decode.decode_kv_tokens = 64 * 8192;
+  decode.logits_rows = 64;
+  IterationWork weights_only = decode;
+  weights_only.decode_kv_tokens = 0;
+  const double attention_s = (tp1.Time(decode) - tp1.Time(weights_only)) / 61.0;
+  const double read_s = 64.0 * 8192.0 * 576.0 / (4.8e12 * 0.865);
+  EXPECT_GT(attention_s, 2.0 * read_s);
+}
+
 // JetStream hands every sampled token back through one Python orchestrator per host: from the May 2024 builds on,
 // jetstream-pytorch's benchmarks/summary.md (AI-Hypercomputer/jetstream-pytorch@2ba0dd8b) shows small models
 // stopping near 8,700 tokens/s per v5e-8 host whatever the batch. The stack's host time per token (112 us,

@@ -32,6 +32,15 @@ void ParseModel(YamlMap& m, ModelSpec& model) {
     if (auto v = moe->OptInteger("dense_layers", n)) model.moe.dense_layers = *v;
     moe->Finish();
   }
+  if (auto mla = m.OptMap("mla")) {
+    const Range n = Range::Between(0, 1e6);
+    if (auto v = mla->OptInteger("q_lora_rank", n)) model.mla.q_lora_rank = *v;
+    if (auto v = mla->OptInteger("kv_lora_rank", Range::Between(1, 1e6))) model.mla.kv_lora_rank = *v;
+    if (auto v = mla->OptInteger("rope_head_dim", n)) model.mla.rope_head_dim = *v;
+    if (auto v = mla->OptInteger("v_head_dim", n)) model.mla.v_head_dim = *v;
+    if (model.mla.kv_lora_rank <= 0) mla->Fail("kv_lora_rank", "missing: the latent's width (DeepSeek-V3: 512)");
+    mla->Finish();
+  }
   if (auto v = m.OptInteger("seq_len", count)) model.seq_len = *v;
   if (auto v = m.OptNumber("params", Range::Positive())) model.published_params = *v;
   if (auto v = m.OptNumber("active_params", Range::Positive())) model.published_active_params = *v;
@@ -56,6 +65,13 @@ void ParseModel(YamlMap& m, ModelSpec& model) {
   }
   if (model.heads % model.kv_heads != 0) {
     m.Fail("kv_heads", fmt::format("heads {} must be a multiple of kv_heads {}", model.heads, model.kv_heads));
+  }
+  if (model.mla.enabled()) {
+    if (model.mla.v_head_dim <= 0) model.mla.v_head_dim = model.head_dim;
+    if (model.kv_heads != model.heads) {
+      m.Fail("kv_heads",
+             "latent attention (mla) gives every head its own key and value: kv_heads must equal heads");
+    }
   }
   if (model.moe.enabled()) {
     if (model.moe.top_k <= 0 || model.moe.top_k > model.moe.experts) {

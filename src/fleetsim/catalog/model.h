@@ -23,6 +23,19 @@ struct MoeSpec {
   bool enabled() const { return experts > 0; }
 };
 
+// Multi-head latent attention (DeepSeek-V2/V3): queries through a rank-`q_lora_rank` projection (0: none), keys
+// and values through one shared latent of `kv_lora_rank` values plus a `rope_head_dim` rotary key, which is all
+// the KV cache holds; each head's key is head_dim + rope_head_dim wide and its value `v_head_dim`.
+struct MlaSpec {
+  int64_t q_lora_rank = 0;
+  int64_t kv_lora_rank = 0;  // 0: standard (grouped-query) attention
+  int64_t rope_head_dim = 0;
+  int64_t v_head_dim = 0;
+  bool enabled() const { return kv_lora_rank > 0; }
+  // Values the KV cache holds per token and layer (shared by all heads).
+  int64_t CacheElements() const { return kv_lora_rank + rope_head_dim; }
+};
+
 struct ModelSpec {
   std::string id;
   std::string name;
@@ -37,6 +50,7 @@ struct ModelSpec {
   bool parallel_block = false;
   bool tied_embeddings = false;
   MoeSpec moe;
+  MlaSpec mla;
   int64_t seq_len = 0;                     // informative: the pretraining sequence length
   std::optional<double> published_params;  // for tests of the parameter math
   std::optional<double> published_active_params;

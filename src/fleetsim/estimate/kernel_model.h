@@ -44,6 +44,8 @@ class KernelModel {
   // An element-wise pass that reads and writes `bytes` in total.
   Seconds Elementwise(Bytes bytes) const;
   Seconds kernel_overhead() const { return efficiency_.kernel_overhead; }
+  // The rate a fused attention kernel computes at (the stack's named kernel, else the calibrated share).
+  FlopRate attention_rate() const { return attention_rate_; }
 
  private:
   Seconds GemmAt(double m, double n, double k, FlopRate rate, double a_bytes, double b_bytes,

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "fleetsim/collective/collective.h"
+#include "fleetsim/workload/model_math.h"
 
 namespace fleetsim {
 namespace {
@@ -31,7 +32,7 @@ LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
   const double s = static_cast<double>(seq_len_);
   const double tokens = static_cast<double>(plan.micro_batch) * s / plan.cp;  // per device
   const double h = static_cast<double>(m.hidden);
-  const double hd = static_cast<double>(m.head_dim);
+  const double hd = AttentionHeadWidth(m);
   const double q_local = static_cast<double>(m.heads) * hd / t;
   const double kv_local = static_cast<double>(std::max<int64_t>(m.kv_heads, plan.tp)) * hd / t;
   const bool gated = m.ffn == FfnKind::kSwiglu;
@@ -40,8 +41,16 @@ LayerCost LayerCostModel::Layer(const Plan& plan, bool moe_layer) const {
 
   LayerCost c;
   // Attention block: QKV projection, fused attention over the local heads, output projection.
-  const Seconds qkv = kernels_.Gemm(tokens, q_local + 2.0 * kv_local, h);
-  const Seconds out_proj = kernels_.Gemm(tokens, h, q_local);
+  Seconds qkv = kernels_.Gemm(tokens, q_local + 2.0 * kv_local, h);
+  Seconds out_proj = kernels_.Gemm(tokens, h, q_local);
+  if (m.mla.enabled()) {
+    // Latent attention: the query and latent projections, then the latent's up projection to the heads' keys
+    // and values; the output projection last.
+    const std::vector<ProjectionShape> g = LatentAttentionProjections(m, t);
+    qkv = Seconds(0);
+    for (size_t i = 0; i + 1 < g.size(); ++i) qkv += kernels_.Gemm(tokens, g[i].n, g[i].k);
+    out_proj = kernels_.Gemm(tokens, g.back().n, g.back().k);
+  }
   const double batch_heads = static_cast<double>(plan.micro_batch) * static_cast<double>(m.heads) / t;
   const bool dropout = !gated;  // GPT-style models train with dropout; Llama-style ones do not
   if (kernels_.fused_attention()) {

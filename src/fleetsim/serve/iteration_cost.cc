@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "fleetsim/estimate/group_levels.h"
+#include "fleetsim/workload/model_math.h"
 
 namespace fleetsim {
 namespace {
@@ -64,10 +65,21 @@ IterationCost::IterationCost(const ClusterSpec& cluster, const ModelSpec& model,
   if (serving.tp > 1) tp_levels_ = levels.Levels(serving.tp, 1);
   if (serving.ep > 1) ep_levels_ = levels.Levels(serving.ep, serving.tp);
   pp_level_ = levels.PeerLevel(serving.tp);
-  // Each device of a tp group holds kv_heads / tp heads, or one (replicated) when tp exceeds kv_heads.
+  // Each device of a tp group holds kv_heads / tp heads, or one (replicated) when tp exceeds kv_heads. A latent-
+  // attention cache holds one latent per token, shared by the heads: every rank keeps it whole.
   const double kv_heads_device = std::max(1.0, static_cast<double>(model.kv_heads) / serving.tp);
   kv_bytes_per_token_layer_device_ =
-      2.0 * kv_heads_device * static_cast<double>(model.head_dim) * ServingElementBytes(serving.kv_precision);
+      (model.mla.enabled() ? static_cast<double>(model.mla.CacheElements())
+                           : 2.0 * kv_heads_device * static_cast<double>(model.head_dim)) *
+      ServingElementBytes(serving.kv_precision);
+  // Decode attention's arithmetic per cached token and layer on one device: scores and values over the head
+  // width for each local head; latent attention runs its heads over the whole latent (queries and outputs
+  // absorbed into it: scores over kv_lora_rank + rope_head_dim values, values over kv_lora_rank).
+  const double local_heads = static_cast<double>(model.heads) / serving.tp;
+  decode_attention_flops_per_token_layer_ =
+      model.mla.enabled()
+          ? 2.0 * local_heads * static_cast<double>(2 * model.mla.kv_lora_rank + model.mla.rope_head_dim)
+          : 4.0 * local_heads * static_cast<double>(model.head_dim);
   const double layers_per_stage = std::ceil(static_cast<double>(model.layers) / serving.pp);
   kv_bytes_per_token_device_ = kv_bytes_per_token_layer_device_ * layers_per_stage;
   cache_.assign(static_cast<size_t>(std::max<int64_t>(serving.max_tokens, 1) + 1), -1.0);
@@ -86,8 +98,12 @@ double IterationCost::ComputeTokenLayerTime(int64_t tokens, bool moe_layer) cons
   const double q_width = static_cast<double>(model_.heads) * d;
   const double kv_width = static_cast<double>(model_.kv_heads) * d;
   double s = 0;
-  s += WeightGemm(kernels_, t, (q_width + 2.0 * kv_width) / tp, h);  // QKV projection
-  s += WeightGemm(kernels_, t, h, q_width / tp);                     // output projection
+  if (model_.mla.enabled()) {
+    for (const ProjectionShape& g : LatentAttentionProjections(model_, tp)) s += WeightGemm(kernels_, t, g.n, g.k);
+  } else {
+    s += WeightGemm(kernels_, t, (q_width + 2.0 * kv_width) / tp, h);  // QKV projection
+    s += WeightGemm(kernels_, t, h, q_width / tp);                     // output projection
+  }
   const double gate = model_.ffn == FfnKind::kSwiglu ? 2.0 : 1.0;
   auto ffn = [&](const KernelModel& kernels, double rows, double width) {
     return WeightGemm(kernels, rows, gate * width / tp, h) + WeightGemm(kernels, rows, h, width / tp);
@@ -147,13 +163,17 @@ double IterationCost::Time(const IterationWork& w) {
     const double q = static_cast<double>(w.prefill_tokens);
     per_layer += kernels_
                      .AttentionForward(static_cast<double>(model_.heads) / tp, q, w.prefill_pairs / q,
-                                       static_cast<double>(model_.head_dim), false)
+                                       AttentionHeadWidth(model_), false)
                      .value();
   }
   if (w.decode_sequences > 0) {
-    // Decode attention reads every decoding sequence's K and V once (one fused paged-attention kernel).
-    per_layer += static_cast<double>(w.decode_kv_tokens) * kv_bytes_per_token_layer_device_ / decode_bandwidth_ +
-                 kernels_.kernel_overhead().value();
+    // Decode attention reads every decoding sequence's K and V once (one fused paged-attention kernel), unless
+    // its arithmetic takes longer (latent attention's heads over the whole latent).
+    const double kv_tokens = static_cast<double>(w.decode_kv_tokens);
+    const double read = kv_tokens * kv_bytes_per_token_layer_device_ / decode_bandwidth_;
+    const double compute =
+        (Flops(kv_tokens * decode_attention_flops_per_token_layer_) / kernels_.attention_rate()).value();
+    per_layer += std::max(read, compute) + kernels_.kernel_overhead().value();
   }
   double total = per_layer * layers;  // the pipeline stages run one after another for one batch
   if (w.logits_rows > 0) {

@@ -12,6 +12,31 @@ double FfnParams(const ModelSpec& m, double width) {
 
 }  // namespace
 
+std::vector<ProjectionShape> LatentAttentionProjections(const ModelSpec& m, double tp) {
+  const double h = static_cast<double>(m.hidden);
+  const double heads = static_cast<double>(m.heads) / tp;
+  const double qk = static_cast<double>(m.head_dim + m.mla.rope_head_dim);
+  const double v = static_cast<double>(m.mla.v_head_dim);
+  const double latent = static_cast<double>(m.mla.kv_lora_rank);
+  std::vector<ProjectionShape> out;
+  if (m.mla.q_lora_rank > 0) {
+    const double q_rank = static_cast<double>(m.mla.q_lora_rank);
+    out.push_back({q_rank, h});
+    out.push_back({heads * qk, q_rank});
+  } else {
+    out.push_back({heads * qk, h});
+  }
+  out.push_back({static_cast<double>(m.mla.CacheElements()), h});
+  out.push_back({heads * (static_cast<double>(m.head_dim) + v), latent});
+  out.push_back({h, heads * v});
+  return out;
+}
+
+double AttentionHeadWidth(const ModelSpec& m) {
+  if (!m.mla.enabled()) return static_cast<double>(m.head_dim);
+  return 0.5 * static_cast<double>(m.head_dim + m.mla.rope_head_dim + m.mla.v_head_dim);
+}
+
 ParamCounts CountParams(const ModelSpec& m) {
   ParamCounts p;
   const double h = static_cast<double>(m.hidden);
@@ -20,6 +45,10 @@ ParamCounts CountParams(const ModelSpec& m) {
   p.embedding = static_cast<double>(m.vocab) * h;
   p.logits = m.tied_embeddings ? 0.0 : static_cast<double>(m.vocab) * h;
   p.attention_layer = h * q_width + 2.0 * h * kv_width + q_width * h;
+  if (m.mla.enabled()) {
+    p.attention_layer = 0;
+    for (const ProjectionShape& g : LatentAttentionProjections(m, 1.0)) p.attention_layer += g.n * g.k;
+  }
   p.norm_layer = 2.0 * h;
   p.dense_ffn_layer = FfnParams(m, static_cast<double>(m.ffn_hidden));
   if (m.moe.enabled()) {
@@ -60,7 +89,7 @@ double LayerLinearFlopsPerToken(const ModelSpec& m, bool moe_layer) {
 
 double AttentionFlopsPerToken(const ModelSpec& m, int64_t seq_len) {
   // QK^T and softmax(QK^T)V: 2 * s * head_dim multiply-adds per head each.
-  return 4.0 * static_cast<double>(seq_len) * static_cast<double>(m.heads * m.head_dim);
+  return 4.0 * static_cast<double>(seq_len) * static_cast<double>(m.heads) * AttentionHeadWidth(m);
 }
 
 double ModelFlopsPerToken(const ModelSpec& m, int64_t seq_len) {

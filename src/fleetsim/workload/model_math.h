@@ -4,6 +4,8 @@
 // the full sequence (4*s*h per token per layer forward), and the logits; no recomputation.
 #pragma once
 
+#include <vector>
+
 #include <cstdint>
 
 #include "fleetsim/catalog/model.h"
@@ -29,6 +31,19 @@ struct ParamCounts {
 
 ParamCounts CountParams(const ModelSpec& model);
 double TotalParams(const ModelSpec& model);
+
+// One weight GEMM of a latent-attention block, per token on one tensor-parallel rank: `n` outputs from `k` inputs.
+struct ProjectionShape {
+  double n = 0;
+  double k = 0;
+};
+// The projections of a latent-attention (mla) layer on one of `tp` ranks: the query's down and up projections,
+// the shared latent's down projection (replicated on every rank), its up projection to each head's key and value
+// (or, absorbed at decode, the same weights applied to the query and the output) and the output projection.
+std::vector<ProjectionShape> LatentAttentionProjections(const ModelSpec& model, double tp);
+// The head width the fused-attention FLOP formula (4 x pairs x width) takes: head_dim, or for latent attention
+// the mean of the key (head_dim + rope) and value widths.
+double AttentionHeadWidth(const ModelSpec& model);
 
 // Forward FLOPs of one token through one layer's matrix multiplies (projections and active FFN), excluding
 // attention scores/values.

@@ -582,6 +582,26 @@ TEST(Issue11Fidelity, LatentAttentionCachesTheLatentAndComputesOverIt) {
   EXPECT_GT(attention_s, 2.0 * read_s);
 }
 
+// Data-parallel attention (DeepSeek's serving, SGLang's --enable-dp-attention, TensorRT-LLM's attention DP):
+// inside an expert-parallel copy each device runs the attention for its own eighth of the tokens and keeps only
+// their latent cache, and tokens reach their experts by all-to-all. Replicated attention (every device runs every
+// token's attention) holds 8 times the cache per device and does 8 times the attention work.
+TEST(Issue11Fidelity, DataParallelAttentionSplitsTheTokensOverTheExpertGroup) {
+  auto run = [](const std::string& attention) {
+    return EvaluateYaml(
+        "cluster: {accelerator: h200, count: 8}\nmodel: deepseek-v3\n"
+        "serving: {precision: fp8, replica: {tp: 1, ep: 8, attention: " +
+        attention + "}}\nworkload: {input_tokens: 1000, output_tokens: 2000, requests: 2000}\n");
+  };
+  const ServeResult dp = run("data-parallel");
+  const ServeResult replicated = run("tensor-parallel");
+  EXPECT_GT(dp.metrics.output_tokens_per_s, 2.0 * replicated.metrics.output_tokens_per_s);
+  EXPECT_THROW(EvaluateYaml("cluster: {accelerator: h200, count: 8}\nmodel: llama3-70b\n"
+                            "serving: {precision: fp8, replica: {tp: 8, attention: data-parallel}}\n"
+                            "workload: {input_tokens: 100, output_tokens: 100}\n"),
+               InputError);
+}
+
 // JetStream hands every sampled token back through one Python orchestrator per host: from the May 2024 builds on,
 // jetstream-pytorch's benchmarks/summary.md (AI-Hypercomputer/jetstream-pytorch@2ba0dd8b) shows small models
 // stopping near 8,700 tokens/s per v5e-8 host whatever the batch. The stack's host time per token (112 us,

@@ -64,14 +64,16 @@ IterationCost::IterationCost(const ClusterSpec& cluster, const ModelSpec& model,
   const GroupLevels levels(cluster);
   if (serving.tp > 1) tp_levels_ = levels.Levels(serving.tp, 1);
   if (serving.ep > 1) ep_levels_ = levels.Levels(serving.ep, serving.tp);
+  attention_share_ = serving.attention_dp ? static_cast<double>(serving.ep) : 1.0;
   pp_level_ = levels.PeerLevel(serving.tp);
   // Each device of a tp group holds kv_heads / tp heads, or one (replicated) when tp exceeds kv_heads. A latent-
   // attention cache holds one latent per token, shared by the heads: every rank keeps it whole.
   const double kv_heads_device = std::max(1.0, static_cast<double>(model.kv_heads) / serving.tp);
+  // Under data-parallel attention a token's cache lives on one device of the group: 1/ep of it per device.
   kv_bytes_per_token_layer_device_ =
       (model.mla.enabled() ? static_cast<double>(model.mla.CacheElements())
                            : 2.0 * kv_heads_device * static_cast<double>(model.head_dim)) *
-      ServingElementBytes(serving.kv_precision);
+      ServingElementBytes(serving.kv_precision) / attention_share_;
   // Decode attention's arithmetic per cached token and layer on one device: scores and values over the head
   // width for each local head; latent attention runs its heads over the whole latent (queries and outputs
   // absorbed into it: scores over kv_lora_rank + rope_head_dim values, values over kv_lora_rank).
@@ -91,7 +93,10 @@ double IterationCost::WeightGemm(const KernelModel& kernels, double m, double n,
 }
 
 double IterationCost::ComputeTokenLayerTime(int64_t tokens, bool moe_layer) const {
-  const double t = static_cast<double>(tokens);
+  const double all = static_cast<double>(tokens);
+  // Under data-parallel attention each device of the expert-parallel group holds its share of the tokens for
+  // everything but the routed experts.
+  const double t = std::ceil(all / attention_share_);
   const double tp = serving_.tp;
   const double h = static_cast<double>(model_.hidden);
   const double d = static_cast<double>(model_.head_dim);
@@ -113,14 +118,20 @@ double IterationCost::ComputeTokenLayerTime(int64_t tokens, bool moe_layer) cons
     // are touched, and each touched expert's weights are read once. Experts split over ep devices.
     const double e = static_cast<double>(model_.moe.experts);
     const double k = static_cast<double>(model_.moe.top_k);
-    const double touched = e * (1.0 - std::pow(1.0 - k / e, t));
-    const double rows = t * k / std::max(touched, 1.0);
+    const double touched = e * (1.0 - std::pow(1.0 - k / e, all));
+    const double rows = all * k / std::max(touched, 1.0);
     const double width = static_cast<double>(model_.moe.expert_ffn_hidden);
     s += touched / serving_.ep * ffn(expert_kernels_, rows, width);
     if (model_.moe.shared_experts > 0)
       s += ffn(kernels_, t, width * static_cast<double>(model_.moe.shared_experts));
     s += WeightGemm(kernels_, t, e, h);  // router
-    if (!ep_levels_.empty()) {
+    if (!ep_levels_.empty() && serving_.attention_dp) {
+      // Each device sends its tokens' hidden states to the devices of their top_k experts and takes the
+      // results back: an all-to-all each way.
+      s += 2.0 *
+           HierarchicalCollectiveTime(CollectiveOp::kAllToAll, Bytes(t * k * h * kActivationBytes), ep_levels_)
+               .value();
+    } else if (!ep_levels_.empty()) {
       // Every expert-parallel device holds the tokens and runs its own experts on them; their outputs are
       // summed across the group (one all-reduce of the tokens' hidden states per MoE layer).
       s += HierarchicalCollectiveTime(CollectiveOp::kAllReduce, Bytes(t * h * kActivationBytes), ep_levels_)
@@ -162,8 +173,8 @@ double IterationCost::Time(const IterationWork& w) {
   if (w.prefill_tokens > 0) {
     const double q = static_cast<double>(w.prefill_tokens);
     per_layer += kernels_
-                     .AttentionForward(static_cast<double>(model_.heads) / tp, q, w.prefill_pairs / q,
-                                       AttentionHeadWidth(model_), false)
+                     .AttentionForward(static_cast<double>(model_.heads) / tp / attention_share_, q,
+                                       w.prefill_pairs / q, AttentionHeadWidth(model_), false)
                      .value();
   }
   if (w.decode_sequences > 0) {
@@ -172,14 +183,15 @@ double IterationCost::Time(const IterationWork& w) {
     const double kv_tokens = static_cast<double>(w.decode_kv_tokens);
     const double read = kv_tokens * kv_bytes_per_token_layer_device_ / decode_bandwidth_;
     const double compute =
-        (Flops(kv_tokens * decode_attention_flops_per_token_layer_) / kernels_.attention_rate()).value();
+        (Flops(kv_tokens * decode_attention_flops_per_token_layer_ / attention_share_) / kernels_.attention_rate())
+            .value();
     per_layer += std::max(read, compute) + kernels_.kernel_overhead().value();
   }
   double total = per_layer * layers;  // the pipeline stages run one after another for one batch
   if (w.logits_rows > 0) {
     total += kernels_
-                 .Gemm(static_cast<double>(w.logits_rows), static_cast<double>(model_.vocab) / tp,
-                       static_cast<double>(model_.hidden))
+                 .Gemm(std::ceil(static_cast<double>(w.logits_rows) / attention_share_),
+                       static_cast<double>(model_.vocab) / tp, static_cast<double>(model_.hidden))
                  .value();
   }
   if (serving_.pp > 1) {

@@ -68,6 +68,13 @@ ServingSpec ParseServingSpec(YamlMap& m, const ClusterSpec& cluster, const Model
     if (auto v = r->OptInteger("tp", degree)) s.tp = static_cast<int>(*v);
     if (auto v = r->OptInteger("pp", degree)) s.pp = static_cast<int>(*v);
     if (auto v = r->OptInteger("ep", degree)) s.ep = static_cast<int>(*v);
+    if (auto v = r->OptChoice("attention", {"tensor-parallel", "data-parallel"})) {
+      s.attention_dp = *v == "data-parallel";
+      if (s.attention_dp && s.ep <= 1) {
+        r->Fail("attention",
+                "data-parallel attention spreads the tokens over an expert-parallel group: give ep > 1");
+      }
+    }
     r->Finish();
     if (model.heads % s.tp != 0) {
       r->Fail("tp", fmt::format("model heads {} are not divisible by tp {}", model.heads, s.tp));

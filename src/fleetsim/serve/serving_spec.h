@@ -26,6 +26,11 @@ struct ServingSpec {
   int tp = 1;
   int pp = 1;
   int ep = 1;
+  // Data-parallel attention across the expert-parallel group (DeepSeek's, SGLang's and TensorRT-LLM's attention
+  // DP): each device runs the attention, the dense layers and the shared experts for its own share of the tokens
+  // and keeps their KV cache; tokens reach their routed experts and come back by all-to-all. False: every device
+  // of the group runs every token's attention and the experts' outputs are summed by an all-reduce.
+  bool attention_dp = false;
   BatchScheduler scheduler = BatchScheduler::kContinuous;
   RouterPolicy router = RouterPolicy::kLeastLoaded;
   std::optional<int64_t> max_batch;  // sequences in flight per copy; empty: as many as the KV cache holds

@@ -512,6 +512,18 @@ TEST(Issue11Fidelity, TgiAdmitsNewPromptsEverySeventhDecodeStep) {
   EXPECT_LT(tgi.metrics.tpot_s.p50, every_step.metrics.tpot_s.p50);
 }
 
+// The part of one decode iteration (every sequence emits a token) that its KV cache costs: the iteration with
+// `sequences` x `context` cached tokens, less the same iteration reading no cache.
+double DecodeKvSeconds(IterationCost& cost, int64_t sequences, int64_t context) {
+  IterationWork decode;
+  decode.decode_sequences = sequences;
+  decode.decode_kv_tokens = sequences * context;
+  decode.logits_rows = sequences;
+  IterationWork weights_only = decode;
+  weights_only.decode_kv_tokens = 0;
+  return cost.Time(decode) - cost.Time(weights_only);
+}
+
 // jetstream-pytorch's int8 KV cache is dequantised on its way to the attention: the stack's
 // quantized_kv_read_bytes (1.42, fitted on the Llama 2 7B int8 row) is what one int8 element costs to read. A
 // decode iteration over a dense 96 x 2,048-token cache pays it on the KV reads only; a 16-bit cache is read as is.
@@ -525,15 +537,9 @@ TEST(Issue11Fidelity, QuantizedKvCacheReadsItsDequantisation) {
   ServingSpec serving = *s.serving;
   ASSERT_TRUE(serving.quantized_kv_read_bytes);
   EXPECT_DOUBLE_EQ(*serving.quantized_kv_read_bytes, 1.42);
-  IterationWork decode;
-  decode.decode_sequences = 96;
-  decode.decode_kv_tokens = 96 * 2048;
-  decode.logits_rows = 96;
-  IterationWork weights_only = decode;
-  weights_only.decode_kv_tokens = 0;
   auto kv_seconds = [&](const ServingSpec& spec) {
     IterationCost cost(s.cluster, s.model, spec, stack);
-    return cost.Time(decode) - cost.Time(weights_only);
+    return DecodeKvSeconds(cost, 96, 2048);
   };
   const double dequantised = kv_seconds(serving);
   serving.quantized_kv_read_bytes.reset();
@@ -571,13 +577,7 @@ TEST(Issue11Fidelity, LatentAttentionCachesTheLatentAndComputesOverIt) {
   // layer (63 us at H200's 4.8 TB/s x 0.865), against 0.54M x 128 heads x 2,176 FLOPs = 151 GFLOP per layer.
   const Scenario one = scenario(1);
   IterationCost tp1(one.cluster, one.model, *one.serving, stack);
-  IterationWork decode;
-  decode.decode_sequences = 64;
-  decode.decode_kv_tokens = 64 * 8192;
-  decode.logits_rows = 64;
-  IterationWork weights_only = decode;
-  weights_only.decode_kv_tokens = 0;
-  const double attention_s = (tp1.Time(decode) - tp1.Time(weights_only)) / 61.0;
+  const double attention_s = DecodeKvSeconds(tp1, 64, 8192) / 61.0;
   const double read_s = 64.0 * 8192.0 * 576.0 / (4.8e12 * 0.865);
   EXPECT_GT(attention_s, 2.0 * read_s);
 }

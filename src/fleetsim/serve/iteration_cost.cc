@@ -76,12 +76,14 @@ IterationCost::IterationCost(const ClusterSpec& cluster, const ModelSpec& model,
       ServingElementBytes(serving.kv_precision) / attention_share_;
   // Decode attention's arithmetic per cached token and layer on one device: scores and values over the head
   // width for each local head; latent attention runs its heads over the whole latent (queries and outputs
-  // absorbed into it: scores over kv_lora_rank + rope_head_dim values, values over kv_lora_rank).
+  // absorbed into it: scores over kv_lora_rank + rope_head_dim values, values over kv_lora_rank). Under
+  // data-parallel attention, as the cache, 1/ep of it per device.
   const double local_heads = static_cast<double>(model.heads) / serving.tp;
   decode_attention_flops_per_token_layer_ =
-      model.mla.enabled()
-          ? 2.0 * local_heads * static_cast<double>(2 * model.mla.kv_lora_rank + model.mla.rope_head_dim)
-          : 4.0 * local_heads * static_cast<double>(model.head_dim);
+      (model.mla.enabled()
+           ? 2.0 * local_heads * static_cast<double>(2 * model.mla.kv_lora_rank + model.mla.rope_head_dim)
+           : 4.0 * local_heads * static_cast<double>(model.head_dim)) /
+      attention_share_;
   const double layers_per_stage = std::ceil(static_cast<double>(model.layers) / serving.pp);
   kv_bytes_per_token_device_ = kv_bytes_per_token_layer_device_ * layers_per_stage;
   cache_.assign(static_cast<size_t>(std::max<int64_t>(serving.max_tokens, 1) + 1), -1.0);
@@ -183,8 +185,7 @@ double IterationCost::Time(const IterationWork& w) {
     const double kv_tokens = static_cast<double>(w.decode_kv_tokens);
     const double read = kv_tokens * kv_bytes_per_token_layer_device_ / decode_bandwidth_;
     const double compute =
-        (Flops(kv_tokens * decode_attention_flops_per_token_layer_ / attention_share_) / kernels_.attention_rate())
-            .value();
+        (Flops(kv_tokens * decode_attention_flops_per_token_layer_) / kernels_.attention_rate()).value();
     per_layer += std::max(read, compute) + kernels_.kernel_overhead().value();
   }
   double total = per_layer * layers;  // the pipeline stages run one after another for one batch

@@ -54,13 +54,14 @@ class IterationCost {
   LinkLevel pp_level_;
   double kv_bytes_per_token_layer_device_ = 0;  // K and V of one token in one layer, on one device
   double kv_bytes_per_token_device_ = 0;
+  // Decode attention's FLOPs per cached token and layer, on one device.
   double decode_attention_flops_per_token_layer_ = 0;
-  double attention_share_ = 1.0;  // devices the tokens' attention is spread over (data-parallel attention: ep)  //
-                                  // decode attention's FLOPs per cached token, one layer
-  double weight_bytes_ = 2;       // bytes per weight element at the serving precision
-  bool weight_only_ = false;      // quantised weights widened to 16 bits inside the GEMMs
-  double decode_bandwidth_ = 1;   // bytes/s the decode-attention kernel reads the KV cache at
-  std::vector<double> cache_;     // TokenLayerTime by token count (negative: not yet computed)
+  // Devices the tokens' attention is spread over (data-parallel attention: ep; else 1).
+  double attention_share_ = 1.0;
+  double weight_bytes_ = 2;      // bytes per weight element at the serving precision
+  bool weight_only_ = false;     // quantised weights widened to 16 bits inside the GEMMs
+  double decode_bandwidth_ = 1;  // bytes/s the decode-attention kernel reads the KV cache at
+  std::vector<double> cache_;    // TokenLayerTime by token count (negative: not yet computed)
 };
 
 }  // namespace fleetsim
